@@ -1,0 +1,44 @@
+# `make run` serves the app with demo data, a worker and a scheduler; `make test` runs the suite.
+# DATABASE_URL / REDIS_URL switch from SQLite and the no-server broker to PostgreSQL / Redis.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: run test lint setup static messages clean bench
+
+setup: $(VENV)/.installed static/vendor/.built var
+
+var:
+	mkdir -p var/mail var/cache var/media var/staticfiles
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+static/vendor/.built: package.json package-lock.json scripts/copy-vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+run: setup
+	@bash scripts/run.sh
+
+test: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$${SECRET_KEY:-check-deploy-$$RANDOM-$$RANDOM-key-long-enough-for-django-deploy-check} \
+	  ALLOWED_HOSTS=campaigns.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+messages: setup
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=var --ignore=static
+	$(PY) manage.py compilemessages -l es --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

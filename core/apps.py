@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, **kwargs):
+    from .roles import sync_role_permissions
+
+    sync_role_permissions()
+
+
+class CoreConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "core"
+
+    def ready(self):
+        # Models added after the roles migration get their permissions on the next migrate.
+        post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")

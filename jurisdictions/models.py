@@ -1,0 +1,442 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class LawEffect(models.TextChoices):
+    LIMITS = "limits", _("Limits cooperation")
+    MANDATES = "mandates", _("Mandates cooperation")
+
+
+class StateFloor(models.TextChoices):
+    """What a state's laws add on top of every local level in the state."""
+
+    NONE = "", _("No statewide law")
+    LIMITS = "limits", _("Statewide law limits cooperation")
+    MANDATES = "mandates", _("Statewide law mandates cooperation")
+    MIXED = "mixed", _("Statewide laws both limit and mandate cooperation")
+
+
+class State(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        DISTRICT = "district", _("District")
+        TERRITORY = "territory", _("Territory")
+
+    name = models.CharField(_("name"), max_length=100)
+    postal = models.CharField(_("postal code"), max_length=2, unique=True)
+    fips = models.CharField(_("FIPS"), max_length=2, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STATE)
+    # Kept in step with StateLaw rows by jurisdictions.services.state_refresh_floor().
+    law_floor = models.CharField(
+        _("state-law floor"), max_length=10, choices=StateFloor.choices, blank=True, default=StateFloor.NONE
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("state")
+        verbose_name_plural = _("states")
+        constraints = [
+            models.CheckConstraint(condition=Q(fips__regex=r"^[0-9]{2}$"), name="state_fips_two_digits"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class StateLaw(models.Model):
+    class SourceType(models.TextChoices):
+        STATUTE = "statute", _("Statute")
+        CASE_LAW = "case_law", _("Case law")
+        AG_OPINION = "ag_opinion", _("Attorney general opinion")
+        COURT_ORDER = "court_order", _("Court order")
+        EXECUTIVE = "executive", _("Executive order or policy")
+        OTHER = "other", _("Other")
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="laws", verbose_name=_("state"))
+    title = models.CharField(_("title"), max_length=300)
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
+    effect = models.CharField(_("effect"), max_length=10, choices=LawEffect.choices)
+    source_type = models.CharField(
+        _("source type"), max_length=20, choices=SourceType.choices, default=SourceType.STATUTE
+    )
+    enacted_year = models.PositiveSmallIntegerField(_("year enacted"), null=True, blank=True)
+    enacted_date = models.DateField(_("enacted"), null=True, blank=True)
+    effective_date = models.DateField(_("effective"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    verified_date = models.DateField(_("verified on"), null=True, blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["state__name", "-enacted_year", "title"]
+        verbose_name = _("state law")
+        verbose_name_plural = _("state laws")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "title"], name="statelaw_unique_title_per_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.state.postal}: {self.title}"
+
+
+class RecordsLaw(models.Model):
+    class DayType(models.TextChoices):
+        BUSINESS = "business", _("business days")
+        CALENDAR = "calendar", _("calendar days")
+        VARIABLE = "variable", _("no fixed period")
+
+    # Null state is the federal FOIA, which applies to federal agencies such as ICE.
+    state = models.OneToOneField(
+        State, on_delete=models.CASCADE, null=True, blank=True, related_name="records_law", verbose_name=_("state")
+    )
+    law_name = models.CharField(_("law"), max_length=200)
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
+    response_days = models.PositiveSmallIntegerField(_("response period (days)"), null=True, blank=True)
+    day_type = models.CharField(_("counted in"), max_length=10, choices=DayType.choices, default=DayType.VARIABLE)
+    response_description = models.TextField(_("response rule as written"), blank=True)
+    extension_allowed = models.BooleanField(_("extension allowed"), default=False)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), null=True, blank=True)
+    final_response_days = models.PositiveSmallIntegerField(_("final response (days)"), null=True, blank=True)
+    final_response_notes = models.TextField(_("final response notes"), blank=True)
+    last_amended = models.CharField(_("last amended"), max_length=50, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_reason = models.TextField(_("why it needs review"), blank=True)
+
+    class Meta:
+        ordering = ["state__name"]
+        verbose_name = _("records law")
+        verbose_name_plural = _("records laws")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["law_name"], condition=Q(state__isnull=True), name="recordslaw_one_federal_law"
+            ),
+            models.CheckConstraint(
+                condition=Q(day_type="variable") | Q(response_days__isnull=False),
+                name="recordslaw_fixed_period_has_days",
+            ),
+        ]
+
+    def __str__(self):
+        return self.law_name
+
+    @property
+    def has_fixed_period(self):
+        return self.day_type != self.DayType.VARIABLE and self.response_days is not None
+
+
+class PolicyLevel(models.TextChoices):
+    """The overall level the public maps use, from least to most protective."""
+
+    UNKNOWN = "unknown", _("Unknown")
+    COMPLIES = "complies", _("Complies with ICE holds")
+    LIMITS_HOLDS = "limits_holds", _("Limits ICE holds")
+    NO_HOLDS_NO_ACCESS = "no_holds_no_access", _("No ICE holds and no ICE access")
+    NO_HOLDS_NO_NOTIFICATIONS_NO_ACCESS = (
+        "no_holds_no_notifications_no_access",
+        _("No ICE holds, no notifications and no ICE access"),
+    )
+
+
+class Model287g(models.TextChoices):
+    JAIL_ENFORCEMENT = "jail_enforcement", _("Jail enforcement model")
+    TASK_FORCE = "task_force", _("Task force model")
+    WARRANT_SERVICE = "warrant_service", _("Warrant service officer")
+
+
+class Jurisdiction(models.Model):
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("County")
+        CITY = "city", _("City")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COUNTY)
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="jurisdictions", verbose_name=_("state"))
+    # 5-digit county FIPS, or the 7-digit state + place code for a city.
+    fips = models.CharField(_("FIPS"), max_length=7, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("short name"), max_length=150, blank=True)
+    # As the Census names it: county, parish, borough, independent city, planning region...
+    county_type = models.CharField(_("type"), max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cities",
+        verbose_name=_("county"),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    # Connecticut's 8 old counties: still named by ICE and older data, no longer a Census geography.
+    is_legacy = models.BooleanField(_("legacy geography"), default=False)
+
+    # Current policy, kept in step with PolicyRecord and Agreement287g rows by
+    # jurisdictions.services.jurisdiction_refresh_policy(), so lists and the map never compute it per row.
+    level = models.CharField(
+        _("overall level"), max_length=40, choices=PolicyLevel.choices, default=PolicyLevel.UNKNOWN
+    )
+    current_holds = models.CharField(_("ICE holds"), max_length=20, blank=True)
+    current_notifications = models.CharField(_("release notifications"), max_length=20, blank=True)
+    current_jail_access = models.CharField(_("ICE jail access"), max_length=20, blank=True)
+    current_bed_contract = models.CharField(_("jail-bed contract"), max_length=20, blank=True)
+    current_287g = models.CharField(_("287(g)"), max_length=20, choices=Model287g.choices, blank=True)
+    policy_updated = models.DateField(_("policy last changed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["state__name", "name"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="county", fips__regex=r"^[0-9]{5}$") | Q(kind="city", fips__regex=r"^[0-9]{7}$"),
+                name="jurisdiction_fips_shape",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="jurisdiction_not_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "name"], name="jur_state_name_idx"),
+            models.Index(fields=["name"], name="jur_name_idx"),
+            models.Index(fields=["level", "name"], name="jur_level_idx"),
+            models.Index(fields=["current_287g", "name"], name="jur_287g_idx"),
+            models.Index(fields=["-population"], name="jur_population_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.state.postal}"
+
+    def get_absolute_url(self):
+        return reverse("jurisdictions:detail", args=[self.pk])
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        SHERIFF = "sheriff", _("Sheriff's office")
+        POLICE = "police", _("Police department")
+        BOARD = "board", _("Board of supervisors / commissioners")
+        COUNTY_COUNSEL = "county_counsel", _("County counsel")
+        JAIL = "jail", _("Jail / corrections")
+        DISTRICT_ATTORNEY = "district_attorney", _("District attorney")
+        CITY_COUNCIL = "city_council", _("City council")
+        STATE_AGENCY = "state_agency", _("State agency")
+        OTHER = "other", _("Other")
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("state"))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("jurisdiction"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # Lower-case name without punctuation or "the": how duplicates from different sources are matched.
+    name_key = models.CharField(max_length=200, editable=False)
+    ori = models.CharField(_("FBI ORI"), max_length=9, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    records_email = models.EmailField(_("records request email"), blank=True)
+    records_address = models.TextField(_("records request address"), blank=True)
+    records_portal = models.URLField(_("records request portal"), max_length=300, blank=True)
+    employees = models.PositiveIntegerField(_("sworn officers and civilians"), null=True, blank=True)
+    sources = models.CharField(_("sources"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "name_key"], name="agency_unique_name_per_state"),
+            models.UniqueConstraint(fields=["ori"], condition=~Q(ori=""), name="agency_unique_ori"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "kind"], name="agency_jur_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from .naming import agency_name_key
+
+        self.name_key = agency_name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Official(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="officials", verbose_name=_("agency"))
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, help_text=_("e.g. Sheriff, Supervisor, District 3"))
+    district = models.CharField(_("district"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
+    next_election = models.DateField(_("next election"), null=True, blank=True)
+    is_active = models.BooleanField(_("in office"), default=True)
+
+    class Meta:
+        ordering = ["agency__name", "district", "name"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=models.F("term_start")),
+                name="official_term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.title})"
+
+
+class Agreement287g(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("agency"))
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("state"))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("county"),
+    )
+    model = models.CharField(_("model"), max_length=20, choices=Model287g.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    signed_date = models.DateField(_("signed"), null=True, blank=True)
+    end_date = models.DateField(_("ended"), null=True, blank=True)
+    moa_url = models.URLField(_("memorandum of agreement"), max_length=500, blank=True)
+    addendum_url = models.URLField(_("addendum"), max_length=500, blank=True)
+    # Date of the ICE list this agreement was last seen on.
+    last_listed = models.DateField(_("last on ICE's list"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-signed_date"]
+        verbose_name = _("287(g) agreement")
+        verbose_name_plural = _("287(g) agreements")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "model"], name="agreement_one_per_agency_model"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(signed_date__isnull=True)
+                | Q(end_date__gte=models.F("signed_date")),
+                name="agreement_ends_after_signing",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status"], name="agreement_jur_status_idx"),
+            models.Index(fields=["status", "model"], name="agreement_status_model_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} — {self.get_model_display()}"
+
+
+class Dimension(models.TextChoices):
+    HOLDS = "holds", _("ICE holds")
+    NOTIFICATIONS = "notifications", _("Release-date notifications to ICE")
+    JAIL_ACCESS = "jail_access", _("ICE access to the jail")
+    BED_CONTRACT = "bed_contract", _("Jail-bed contract with ICE")
+    G287 = "287g", _("287(g) agreement")
+
+
+class PolicyValue(models.TextChoices):
+    HONORS_ALL = "honors_all", _("Honors all")
+    HONORS_SOME = "honors_some", _("Honors some")
+    HONORS_NONE = "honors_none", _("Honors none")
+    YES = "yes", _("Yes")
+    LIMITED = "limited", _("Limited")
+    NONE = "none", _("None")
+    NO = "no", _("No")
+    JAIL_ENFORCEMENT = "jail_enforcement", _("Jail enforcement model")
+    TASK_FORCE = "task_force", _("Task force model")
+    WARRANT_SERVICE = "warrant_service", _("Warrant service officer")
+
+
+# Which values each dimension may take; the database enforces the same pairs.
+DIMENSION_VALUES = {
+    Dimension.HOLDS: [PolicyValue.HONORS_ALL, PolicyValue.HONORS_SOME, PolicyValue.HONORS_NONE],
+    Dimension.NOTIFICATIONS: [PolicyValue.YES, PolicyValue.LIMITED, PolicyValue.NONE],
+    Dimension.JAIL_ACCESS: [PolicyValue.YES, PolicyValue.LIMITED, PolicyValue.NONE],
+    Dimension.BED_CONTRACT: [PolicyValue.YES, PolicyValue.NO],
+    Dimension.G287: [
+        PolicyValue.JAIL_ENFORCEMENT,
+        PolicyValue.TASK_FORCE,
+        PolicyValue.WARRANT_SERVICE,
+        PolicyValue.NONE,
+    ],
+}
+
+
+def _dimension_value_condition():
+    condition = Q()
+    for dimension, values in DIMENSION_VALUES.items():
+        condition |= Q(dimension=dimension, value__in=list(values))
+    return condition
+
+
+def policy_document_path(instance, filename):
+    return f"policy/{instance.jurisdiction.fips}/{filename}"
+
+
+class PolicyRecord(models.Model):
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="policy_records", verbose_name=_("jurisdiction")
+    )
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    value = models.CharField(_("value"), max_length=20, choices=PolicyValue.choices)
+    effective_date = models.DateField(_("effective"))
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_document = models.FileField(_("source document"), upload_to=policy_document_path, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    agreement = models.ForeignKey(
+        Agreement287g,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="policy_records",
+        verbose_name=_("287(g) agreement"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_date", "-created_at"]
+        verbose_name = _("policy record")
+        verbose_name_plural = _("policy records")
+        constraints = [
+            models.CheckConstraint(condition=_dimension_value_condition(), name="policyrecord_value_fits_dimension"),
+            models.UniqueConstraint(
+                fields=["agreement", "value", "effective_date"],
+                condition=Q(agreement__isnull=False),
+                name="policyrecord_once_per_agreement_event",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["jurisdiction", "dimension", "-effective_date", "-created_at"], name="policy_current_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.jurisdiction}: {self.get_dimension_display()} = {self.get_value_display()}"

@@ -1,0 +1,125 @@
+"""Reads of jurisdiction data: the one place the overall policy level is computed."""
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from .models import (
+    DIMENSION_VALUES,
+    Agreement287g,
+    Dimension,
+    Jurisdiction,
+    Model287g,
+    PolicyLevel,
+    PolicyRecord,
+    PolicyValue,
+    StateFloor,
+)
+
+# When an agency has several active 287(g) agreements the most entangling model is shown.
+MODEL_287G_RANK = [Model287g.JAIL_ENFORCEMENT, Model287g.TASK_FORCE, Model287g.WARRANT_SERVICE]
+
+
+def compute_level(*, holds, notifications, jail_access):
+    """The overall level of the public maps, from the current value of three dimensions.
+
+    Unknown holds make the level unknown; honoring every hold is compliance; any refusal of holds
+    limits them; refusing all holds and keeping ICE out of the jail is the next level; refusing
+    notifications on top of that is the most protective level.
+    """
+    if holds == PolicyValue.HONORS_ALL:
+        return PolicyLevel.COMPLIES
+    if holds == PolicyValue.HONORS_SOME:
+        return PolicyLevel.LIMITS_HOLDS
+    if holds != PolicyValue.HONORS_NONE:
+        return PolicyLevel.UNKNOWN
+    if jail_access != PolicyValue.NONE:
+        return PolicyLevel.LIMITS_HOLDS
+    if notifications == PolicyValue.NONE:
+        return PolicyLevel.NO_HOLDS_NO_NOTIFICATIONS_NO_ACCESS
+    return PolicyLevel.NO_HOLDS_NO_ACCESS
+
+
+def compute_floor(effects):
+    """The state-law floor from the effects of a state's laws."""
+    effects = set(effects)
+    if {"limits", "mandates"} <= effects:
+        return StateFloor.MIXED
+    if "limits" in effects:
+        return StateFloor.LIMITS
+    if "mandates" in effects:
+        return StateFloor.MANDATES
+    return StateFloor.NONE
+
+
+def strongest_287g_model(models):
+    present = set(models)
+    for model in MODEL_287G_RANK:
+        if model in present:
+            return model
+    return ""
+
+
+def current_policy_values(jurisdiction_ids):
+    """{jurisdiction id: {dimension: latest PolicyRecord}} in one query."""
+    records = (
+        PolicyRecord.objects.filter(jurisdiction_id__in=jurisdiction_ids)
+        .exclude(dimension=Dimension.G287)
+        .order_by("jurisdiction_id", "dimension", "-effective_date", "-created_at", "-pk")
+    )
+    current = {}
+    for record in records:
+        current.setdefault(record.jurisdiction_id, {}).setdefault(record.dimension, record)
+    return current
+
+
+def active_287g_models(jurisdiction_ids):
+    """{jurisdiction id: [models of active agreements]} in one query."""
+    rows = Agreement287g.objects.filter(
+        jurisdiction_id__in=jurisdiction_ids, status=Agreement287g.Status.ACTIVE
+    ).values_list("jurisdiction_id", "model")
+    models = {}
+    for jurisdiction_id, model in rows:
+        models.setdefault(jurisdiction_id, []).append(model)
+    return models
+
+
+def jurisdiction_list(*, base=None):
+    """Jurisdictions with what a list row shows, in one query."""
+    qs = base if base is not None else Jurisdiction.objects.all()
+    return qs.select_related("state", "parent")
+
+
+def jurisdiction_with_active_287g(model):
+    return Exists(
+        Agreement287g.objects.filter(jurisdiction=OuterRef("pk"), status=Agreement287g.Status.ACTIVE, model=model)
+    )
+
+
+def jurisdiction_detail(pk):
+    """A jurisdiction with everything its page shows, prefetched."""
+    from .models import Agency
+
+    return (
+        Jurisdiction.objects.select_related("state", "state__records_law", "parent")
+        .prefetch_related(
+            "state__laws",
+            Prefetch(
+                "policy_records",
+                queryset=PolicyRecord.objects.select_related("entered_by", "agreement__agency"),
+            ),
+            Prefetch("agencies", queryset=Agency.objects.prefetch_related("officials").order_by("kind", "name")),
+            Prefetch("agreements", queryset=Agreement287g.objects.select_related("agency")),
+        )
+        .get(pk=pk)
+    )
+
+
+def dimension_history(jurisdiction):
+    """[(dimension, current record or None, [records newest first])] from prefetched records."""
+    by_dimension = {dimension: [] for dimension in DIMENSION_VALUES}
+    for record in jurisdiction.policy_records.all():
+        by_dimension[record.dimension].append(record)
+    result = []
+    for dimension, records in by_dimension.items():
+        records.sort(key=lambda r: (r.effective_date, r.created_at, r.pk), reverse=True)
+        result.append((Dimension(dimension), records[0] if records else None, records))
+    return result

@@ -1,0 +1,142 @@
+"""Writes of jurisdiction data. Every change to policy goes through here so the stored level stays true."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Agreement287g, Dimension, Jurisdiction, PolicyRecord, State, StateLaw
+from .selectors import active_287g_models, compute_floor, compute_level, current_policy_values, strongest_287g_model
+
+MAP_CACHE_KEY = "jurisdictions:map-data:v1"
+
+
+def map_cache_clear():
+    cache.delete(MAP_CACHE_KEY)
+
+
+def jurisdictions_refresh_policy(*, jurisdiction_ids):
+    """Recompute the stored current policy and level of these jurisdictions (a few queries per batch)."""
+    jurisdiction_ids = list(jurisdiction_ids)
+    changed = 0
+    for start in range(0, len(jurisdiction_ids), 1000):
+        batch = jurisdiction_ids[start : start + 1000]
+        values = current_policy_values(batch)
+        models = active_287g_models(batch)
+        jurisdictions = list(Jurisdiction.objects.filter(pk__in=batch))
+        updates = []
+        for jurisdiction in jurisdictions:
+            current = values.get(jurisdiction.pk, {})
+
+            def value_of(dimension, current=current):
+                record = current.get(dimension)
+                return record.value if record else ""
+
+            dates = [record.effective_date for record in current.values()]
+            fields = {
+                "current_holds": value_of(Dimension.HOLDS),
+                "current_notifications": value_of(Dimension.NOTIFICATIONS),
+                "current_jail_access": value_of(Dimension.JAIL_ACCESS),
+                "current_bed_contract": value_of(Dimension.BED_CONTRACT),
+                "current_287g": strongest_287g_model(models.get(jurisdiction.pk, [])),
+            }
+            fields["level"] = compute_level(
+                holds=fields["current_holds"],
+                notifications=fields["current_notifications"],
+                jail_access=fields["current_jail_access"],
+            )
+            fields["policy_updated"] = max(dates) if dates else None
+            if any(getattr(jurisdiction, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(jurisdiction, name, value)
+                updates.append(jurisdiction)
+        if updates:
+            Jurisdiction.objects.bulk_update(updates, list(fields), batch_size=500)
+            changed += len(updates)
+    if changed:
+        transaction.on_commit(map_cache_clear)
+    return changed
+
+
+def jurisdiction_refresh_policy(*, jurisdiction):
+    jurisdictions_refresh_policy(jurisdiction_ids=[jurisdiction.pk])
+    jurisdiction.refresh_from_db()
+
+
+def states_refresh_floor(*, states=None):
+    """Recompute the stored state-law floor of these states (all when None)."""
+    states = list(states if states is not None else State.objects.all())
+    effects = {}
+    for state_id, effect in StateLaw.objects.filter(state__in=states).values_list("state_id", "effect"):
+        effects.setdefault(state_id, []).append(effect)
+    updates = []
+    for state in states:
+        floor = compute_floor(effects.get(state.pk, []))
+        if state.law_floor != floor:
+            state.law_floor = floor
+            updates.append(state)
+    if updates:
+        State.objects.bulk_update(updates, ["law_floor"])
+        transaction.on_commit(map_cache_clear)
+    return len(updates)
+
+
+@transaction.atomic
+def policy_record_create(
+    *, jurisdiction, dimension, value, effective_date, user=None, source_url="", source_document=None, note=""
+):
+    record = PolicyRecord(
+        jurisdiction=jurisdiction,
+        dimension=dimension,
+        value=value,
+        effective_date=effective_date,
+        source_url=source_url,
+        note=note,
+        entered_by=user,
+    )
+    if source_document:
+        record.source_document = source_document
+    record.full_clean()
+    record.save()
+    jurisdiction_refresh_policy(jurisdiction=jurisdiction)
+    return record
+
+
+@transaction.atomic
+def policy_record_delete(*, record):
+    jurisdiction = record.jurisdiction
+    record.delete()
+    jurisdiction_refresh_policy(jurisdiction=jurisdiction)
+
+
+def agreement_policy_records_sync(*, agreements):
+    """Each agreement's signing (and ending) as 287(g) policy records; returns how many were created."""
+    from .models import PolicyValue
+
+    agreements = [a for a in agreements if a.jurisdiction_id]
+    existing = set(
+        PolicyRecord.objects.filter(agreement__in=agreements).values_list("agreement_id", "value", "effective_date")
+    )
+    today = timezone.localdate()
+    new = []
+    for agreement in agreements:
+        events = []
+        if agreement.status != Agreement287g.Status.PENDING:
+            events.append((agreement.model, agreement.signed_date or agreement.last_listed or today, "signed"))
+        if agreement.status == Agreement287g.Status.ENDED:
+            events.append((PolicyValue.NONE, agreement.end_date or today, "ended"))
+        for value, when, verb in events:
+            if (agreement.pk, value, when) in existing:
+                continue
+            new.append(
+                PolicyRecord(
+                    jurisdiction_id=agreement.jurisdiction_id,
+                    dimension=Dimension.G287,
+                    value=value,
+                    effective_date=when,
+                    agreement=agreement,
+                    source_url=agreement.moa_url,
+                    note=f"287(g) agreement of {agreement.agency.name} {verb} (ICE list).",
+                )
+            )
+    PolicyRecord.objects.bulk_create(new, batch_size=500)
+    return len(new)

@@ -1,0 +1,100 @@
+"""Shared fixtures. With REQUIRE_SERVICES=1 a missing PostgreSQL, Redis or Chromium fails the run."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from core import roles
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def missing_service(reason):
+    """Skip a test whose service is absent, or fail it when services are required."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _redis_answers(url):
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        return False
+
+
+def pytest_sessionstart(session):
+    if not REQUIRE_SERVICES:
+        return
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL must point to PostgreSQL")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL is not set")
+    elif not _redis_answers(settings.REDIS_URL):
+        problems.append(f"Redis at {settings.REDIS_URL} does not answer")
+    if not shutil.which(CHROMIUM):
+        problems.append(f"{CHROMIUM} is missing (apt-get install chromium)")
+    if problems:
+        pytest.exit("REQUIRE_SERVICES=1 but: " + "; ".join(problems), returncode=3)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if REQUIRE_SERVICES and reporter and reporter.stats.get("skipped"):
+        reporter.write_line("Skipped tests are failures when REQUIRE_SERVICES=1.", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def redis_url():
+    if not settings.REDIS_URL or not _redis_answers(settings.REDIS_URL):
+        missing_service("Redis is not available (set REDIS_URL)")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def organizer(db):
+    return factories.UserFactory(role=roles.ORGANIZER, username="organizer")
+
+
+@pytest.fixture
+def other_organizer(db):
+    return factories.UserFactory(role=roles.ORGANIZER, username="other-organizer")
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(role=roles.STAFF, username="staff")
+
+
+@pytest.fixture
+def admin(db):
+    return factories.UserFactory(role=roles.ADMIN, username="admin-user")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        missing_service(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
