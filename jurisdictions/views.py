@@ -5,14 +5,6 @@ def jurisdiction_list(request):
     return HttpResponse("")
 
 
-def jurisdiction_map(request):
-    return HttpResponse("")
-
-
-def map_data(request):
-    return HttpResponse("")
-
-
 def jurisdiction_detail(request, pk):
     return HttpResponse("")
 
