@@ -1,7 +1,9 @@
 """Test settings: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, SQLite otherwise."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, REDIS_URL, env
+from .base import BASE_DIR, DATABASES, REDIS_URL, env
 
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
@@ -15,3 +17,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # One test database per run, so parallel runs on one server never drop each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
