@@ -70,6 +70,8 @@ class StateLaw(models.Model):
     verified_date = models.DateField(_("verified on"), null=True, blank=True)
     needs_review = models.BooleanField(_("needs review"), default=False)
     review_note = models.TextField(_("review note"), blank=True)
+    # Laws loaded by import_state_laws; only these are removed when they disappear from the file.
+    imported = models.BooleanField(_("imported from the state-law file"), default=False, editable=False)
 
     class Meta:
         ordering = ["state__name", "-enacted_year", "title"]
