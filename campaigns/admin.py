@@ -1,1 +1,108 @@
-# Register your models here.
+from django.contrib import admin
+
+from . import models
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    raw_id_fields = ["user", "added_by"]
+
+
+class StageChangeInline(admin.TabularInline):
+    model = models.StageChange
+    extra = 0
+    raw_id_fields = ["changed_by"]
+
+
+@admin.register(models.Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "jurisdiction", "goal", "stage", "lead", "last_activity_at"]
+    list_filter = ["stage", "goal", "jurisdiction__state"]
+    search_fields = ["name", "jurisdiction__name"]
+    list_select_related = ["jurisdiction__state", "lead"]
+    raw_id_fields = ["jurisdiction", "lead", "created_by"]
+    inlines = [MembershipInline, StageChangeInline]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "user", "role", "added_at"]
+    list_filter = ["role"]
+    search_fields = ["campaign__name", "user__username"]
+    list_select_related = ["campaign", "user"]
+    raw_id_fields = ["campaign", "user", "added_by"]
+
+
+@admin.register(models.StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "from_stage", "to_stage", "changed_at", "changed_by"]
+    list_filter = ["to_stage"]
+    search_fields = ["campaign__name", "note"]
+    list_select_related = ["campaign", "changed_by"]
+    raw_id_fields = ["campaign", "changed_by"]
+
+
+class StanceChangeInline(admin.TabularInline):
+    model = models.StanceChange
+    extra = 0
+    raw_id_fields = ["changed_by", "meeting"]
+
+
+@admin.register(models.Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "campaign", "stance", "votes"]
+    list_filter = ["stance", "votes"]
+    search_fields = ["name", "title", "campaign__name"]
+    list_select_related = ["campaign"]
+    raw_id_fields = ["campaign", "official", "agency"]
+    inlines = [StanceChangeInline]
+
+
+class QuestionInline(admin.StackedInline):
+    model = models.Question
+    extra = 0
+
+
+@admin.register(models.QuestionSet)
+class QuestionSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_active", "updated_at"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "name_es"]
+    inlines = [QuestionInline]
+
+
+class AnswerInline(admin.TabularInline):
+    model = models.Answer
+    extra = 0
+    raw_id_fields = ["question"]
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "held_at", "kind", "status", "logged_by"]
+    list_filter = ["status", "kind"]
+    search_fields = ["campaign__name", "summary"]
+    list_select_related = ["campaign", "logged_by"]
+    raw_id_fields = ["campaign", "question_set", "created_by", "logged_by"]
+    filter_horizontal = ["targets"]
+    inlines = [AnswerInline]
+
+
+@admin.register(models.Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "kind", "due_date", "status", "owner"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "campaign__name"]
+    list_select_related = ["campaign", "owner"]
+    raw_id_fields = ["campaign", "owner", "meeting", "records_request", "completed_by", "created_by"]
+    date_hierarchy = "due_date"
+
+
+@admin.register(models.RecordsRequest)
+class RecordsRequestAdmin(admin.ModelAdmin):
+    list_display = ["subject", "agency", "campaign", "status", "sent_on", "due_date"]
+    list_filter = ["status", "due_rule", "method"]
+    search_fields = ["subject", "agency__name", "campaign__name"]
+    list_select_related = ["agency", "campaign"]
+    raw_id_fields = ["campaign", "agency", "law", "created_by"]

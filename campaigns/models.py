@@ -1,0 +1,575 @@
+"""Campaigns against local ICE cooperation: who runs them, whom they must move, and everything that happened."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from jurisdictions.models import Agency, Jurisdiction, Official, RecordsLaw
+
+
+class Goal(models.TextChoices):
+    END_HOLDS = "end_holds", _("End ICE holds (detainers)")
+    END_NOTIFICATIONS = "end_notifications", _("End release-date notifications to ICE")
+    END_JAIL_ACCESS = "end_jail_access", _("End ICE access to the jail")
+    END_287G = "end_287g", _("End the 287(g) agreement")
+    END_BED_CONTRACT = "end_bed_contract", _("End the jail-bed contract with ICE")
+    ENFORCE_STATE_LAW = "enforce_state_law", _("Enforce the state law")
+    FUND_LEGAL_DEFENSE = "fund_legal_defense", _("Fund deportation defense")
+    OTHER = "other", _("Other")
+
+
+class Stage(models.TextChoices):
+    RESEARCH = "research", _("Research")
+    COALITION = "coalition", _("Coalition building")
+    ENGAGING = "engaging", _("Engaging targets")
+    PROPOSAL = "proposal", _("Proposal")
+    DECISION_PENDING = "decision_pending", _("Decision pending")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    MONITORING = "monitoring", _("Monitoring")
+    PAUSED = "paused", _("Paused")
+
+
+# Stages that close a campaign's fight and ask for its outcome.
+OUTCOME_STAGES = {Stage.WON, Stage.LOST}
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("jurisdiction")
+    )
+    goal = models.CharField(_("goal"), max_length=30, choices=Goal.choices)
+    goal_detail = models.CharField(
+        _("goal in a few words"), max_length=200, blank=True, help_text=_("Required when the goal is Other.")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.RESEARCH)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_campaigns",
+        verbose_name=_("lead"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    started_on = models.DateField(_("started"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    # Seats on the body that decides (board of supervisors, council); the whip count's majority.
+    board_seats = models.PositiveSmallIntegerField(_("seats on the deciding body"), null=True, blank=True)
+    # Kept current by the services on every meeting, request, deadline and stage change: lists sort on it.
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-last_activity_at", "pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="campaign_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage__in=["won", "lost"]) | ~Q(outcome=""),
+                name="campaign_won_or_lost_has_outcome",
+            ),
+            models.CheckConstraint(condition=~Q(goal="other") | ~Q(goal_detail=""), name="campaign_other_goal_said"),
+            models.CheckConstraint(
+                condition=Q(board_seats__isnull=True) | Q(board_seats__gte=1), name="campaign_board_has_seats"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-last_activity_at"], name="campaign_activity_idx"),
+            models.Index(fields=["stage", "-last_activity_at"], name="campaign_stage_idx"),
+            models.Index(fields=["goal", "-last_activity_at"], name="campaign_goal_idx"),
+            models.Index(fields=["lead", "-last_activity_at"], name="campaign_lead_idx"),
+            models.Index(fields=["name"], name="campaign_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", args=[self.pk])
+
+    @property
+    def goal_label(self):
+        if self.goal == Goal.OTHER and self.goal_detail:
+            return self.goal_detail
+        return self.get_goal_display()
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ORGANIZER = "organizer", _("Organizer")
+        LEAD = "lead", _("Lead")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ORGANIZER)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-role", "user__username"]
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user"], name="membership_once_per_campaign"),
+        ]
+        indexes = [models.Index(fields=["user", "campaign"], name="membership_user_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.campaign} ({self.get_role_display()})"
+
+
+class StageChange(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_stage=F("to_stage")), name="stagechange_changes_stage"),
+        ]
+        indexes = [models.Index(fields=["campaign", "-changed_at"], name="stagechange_campaign_idx")]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.from_stage or '—'} → {self.to_stage}"
+
+
+class Stance(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    SUPPORTIVE = "supportive", _("Supportive")
+    UNDECIDED = "undecided", _("Undecided")
+    OPPOSED = "opposed", _("Opposed")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+# Agencies whose members vote on the decision: their officials count in the whip count.
+VOTING_AGENCY_KINDS = {Agency.Kind.BOARD, Agency.Kind.CITY_COUNCIL}
+
+
+class Target(models.Model):
+    """An official or a body the campaign must move, with the campaign's read of where they stand."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    official = models.ForeignKey(
+        Official, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("official")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agency or body")
+    )
+    # Copied from the official or agency so the campaign's history reads the same if those rows change.
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    votes = models.BooleanField(_("votes on the decision"), default=False)
+    stance = models.CharField(_("stance"), max_length=12, choices=Stance.choices, default=Stance.UNKNOWN)
+    stance_changed_at = models.DateTimeField(_("stance changed"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-votes", "name", "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "official"], condition=Q(official__isnull=False), name="target_official_once"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "agency"],
+                condition=Q(official__isnull=True, agency__isnull=False),
+                name="target_body_once",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="target_has_name"),
+        ]
+        indexes = [models.Index(fields=["campaign", "stance"], name="target_campaign_stance_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+
+class StanceChange(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="stance_changes")
+    from_stance = models.CharField(_("from"), max_length=12, choices=Stance.choices)
+    to_stance = models.CharField(_("to"), max_length=12, choices=Stance.choices)
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        "Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="stance_changes"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("stance change")
+        verbose_name_plural = _("stance changes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_stance=F("to_stance")), name="stancechange_changes_stance"),
+        ]
+        indexes = [models.Index(fields=["target", "-changed_at"], name="stancechange_target_idx")]
+
+    def __str__(self):
+        return f"{self.target}: {self.from_stance} → {self.to_stance}"
+
+
+class LocalizedTextMixin:
+    """`obj.localized("text")` is the Spanish text when the page is in Spanish and one was written."""
+
+    def localized(self, field):
+        if (get_language() or "").startswith("es"):
+            spanish = getattr(self, f"{field}_es", "")
+            if spanish:
+                return spanish
+        return getattr(self, field)
+
+
+class QuestionSet(LocalizedTextMixin, models.Model):
+    class Kind(models.TextChoices):
+        SHERIFF = "sheriff", _("Sheriff meeting")
+        BOARD_MEMBER = "board_member", _("Board member meeting")
+        COUNTY_COUNSEL = "county_counsel", _("County counsel meeting")
+        CANDIDATE_FORUM = "candidate_forum", _("Candidate forum")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind of meeting"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("when to use it"), blank=True)
+    description_es = models.TextField(_("when to use it (Spanish)"), blank=True)
+    is_active = models.BooleanField(_("offered for new meetings"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("question set")
+        verbose_name_plural = _("question sets")
+
+    def __str__(self):
+        return self.name
+
+
+class Question(LocalizedTextMixin, models.Model):
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    topic = models.CharField(_("topic"), max_length=100, blank=True)
+    topic_es = models.CharField(_("topic (Spanish)"), max_length=100, blank=True)
+    text = models.TextField(_("question"))
+    text_es = models.TextField(_("question (Spanish)"), blank=True)
+    good_answer = models.TextField(_("a good answer sounds like"), blank=True)
+    good_answer_es = models.TextField(_("a good answer sounds like (Spanish)"), blank=True)
+    evasive_answer = models.TextField(_("an evasive answer sounds like"), blank=True)
+    evasive_answer_es = models.TextField(_("an evasive answer sounds like (Spanish)"), blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [models.Index(fields=["question_set", "order"], name="question_set_order_idx")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        CALL = "call", _("Call")
+        HEARING = "hearing", _("Hearing / public comment")
+        FORUM = "forum", _("Forum")
+        TOWN_HALL = "town_hall", _("Town hall")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LOGGED = "logged", _("Logged")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="meetings")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    held_at = models.DateTimeField(_("date and time"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MEETING)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    targets = models.ManyToManyField(Target, blank=True, related_name="meetings", verbose_name=_("targets met"))
+    attendees = models.TextField(_("who attended"), blank=True)
+    question_set = models.ForeignKey(
+        QuestionSet,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("question set"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    commitments = models.TextField(_("commitments made"), blank=True)
+    # Readable only by the campaign's lead(s) and staff: campaigns.access.can_see_confidential().
+    confidential_notes = models.TextField(_("confidential notes"), blank=True)
+    # A draft's follow-ups and stance updates wait here; logging the meeting turns them into
+    # deadlines and stance changes.
+    draft_data = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    logged_at = models.DateTimeField(_("logged"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-held_at", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(logged_at__isnull=False), name="meeting_logged_has_time"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "-held_at"], name="meeting_campaign_idx"),
+            models.Index(fields=["status", "-held_at"], name="meeting_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.campaign} ({self.held_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("campaigns:meeting-detail", args=[self.campaign_id, self.pk])
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+
+class Assessment(models.TextChoices):
+    SATISFACTORY = "satisfactory", _("Satisfactory")
+    UNSATISFACTORY = "unsatisfactory", _("Unsatisfactory")
+    EVASIVE = "evasive", _("Evasive")
+    NOT_ASKED = "not_asked", _("Not asked")
+
+
+class Answer(LocalizedTextMixin, models.Model):
+    """One answer of a meeting. Keeps the question as it was asked, so editing a set changes no meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="answers")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    question_text = models.TextField(_("question"))
+    question_text_es = models.TextField(_("question (Spanish)"), blank=True)
+    text = models.TextField(_("answer"), blank=True)
+    assessment = models.CharField(
+        _("assessment"), max_length=16, choices=Assessment.choices, default=Assessment.NOT_ASKED
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "question"], condition=Q(question__isnull=False), name="answer_once_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_text[:60]}: {self.get_assessment_display()}"
+
+
+class RecordsRequest(models.Model):
+    class Method(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PORTAL = "portal", _("Online portal")
+        MAIL = "mail", _("Mail")
+        IN_PERSON = "in_person", _("In person")
+        FAX = "fax", _("Fax")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        EXTENDED = "extended", _("Extended")
+        PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        DENIED = "denied", _("Denied")
+        APPEALED = "appealed", _("Appealed")
+
+    class DueRule(models.TextChoices):
+        NOT_SENT = "not_sent", _("Not sent yet")
+        COMPUTED = "computed", _("Computed from the law")
+        EXTENDED = "extended", _("Extended under the law")
+        SET_BY_AGENCY = "set_by_agency", _("Date given by the agency")
+        NO_FIXED_PERIOD = "no_fixed_period", _("The law sets no fixed period")
+        NO_LAW = "no_law", _("No records law on file")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="records_requests")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="records_requests", verbose_name=_("agency")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    records_sought = models.TextField(_("records asked for"))
+    method = models.CharField(_("sent by"), max_length=10, choices=Method.choices, default=Method.EMAIL)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    law = models.ForeignKey(
+        RecordsLaw, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("records law")
+    )
+    due_rule = models.CharField(_("due date rule"), max_length=20, choices=DueRule.choices, default=DueRule.NOT_SENT)
+    original_due_date = models.DateField(_("first due date"), null=True, blank=True)
+    due_date = models.DateField(_("response due"), null=True, blank=True)
+    # Requests sent together to several agencies share a batch.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
+    response_note = models.TextField(_("response notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("records request")
+        verbose_name_plural = _("records requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(sent_on__isnull=False), name="request_sent_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(sent_on__isnull=False), name="request_due_needs_sent_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "-created_at"], name="request_campaign_idx"),
+            models.Index(fields=["status", "due_date"], name="request_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} — {self.agency}"
+
+    def get_absolute_url(self):
+        return reverse("campaigns:request-detail", args=[self.campaign_id, self.pk])
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_REQUEST_STATUSES
+
+    @property
+    def due_explanation(self):
+        from .due_dates import explain_due_date
+
+        return explain_due_date(self)
+
+    @property
+    def due_needs_review(self):
+        return bool(self.law and self.law.needs_review)
+
+
+# Statuses in which the agency still owes a response (the due-date deadline stays open).
+OPEN_REQUEST_STATUSES = {
+    RecordsRequest.Status.SENT,
+    RecordsRequest.Status.ACKNOWLEDGED,
+    RecordsRequest.Status.EXTENDED,
+    RecordsRequest.Status.APPEALED,
+}
+
+
+class Deadline(models.Model):
+    class Kind(models.TextChoices):
+        BOARD_VOTE = "board_vote", _("Board vote")
+        HEARING = "hearing", _("Hearing")
+        PUBLIC_COMMENT = "public_comment", _("Public comment closes")
+        RECORDS_DUE = "records_due", _("Records response due")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        REPORT = "report", _("Report")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FOLLOW_UP)
+    due_date = models.DateField(_("due date"))
+    due_time = models.TimeField(_("time"), null=True, blank=True)
+    # The IANA zone the time was given in (the time of a hearing is the time where it is held).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaign_deadlines",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(_("note"), blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups", verbose_name=_("meeting")
+    )
+    records_request = models.ForeignKey(
+        RecordsRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name=_("records request"),
+    )
+    completed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "due_time", "pk"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(completed_at__isnull=False), name="deadline_closed_has_time"
+            ),
+            models.UniqueConstraint(
+                fields=["records_request"], condition=Q(records_request__isnull=False), name="deadline_one_per_request"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "due_date"], name="deadline_campaign_idx"),
+            models.Index(fields=["status", "due_date"], name="deadline_status_due_idx"),
+            models.Index(fields=["owner", "status", "due_date"], name="deadline_owner_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.due_date})"
+
+    @property
+    def is_overdue(self):
+        return self.status == self.Status.OPEN and self.due_date < timezone.localdate()

@@ -74,3 +74,104 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     model = j.Model287g.TASK_FORCE
     status = j.Agreement287g.Status.ACTIVE
     signed_date = factory.Faker("date_between", start_date="-3y", end_date="-1d")
+
+
+# --- campaigns -----------------------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from campaigns import models as c  # noqa: E402
+
+
+class StateRecordsLawFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = j.RecordsLaw
+
+    state = factory.SubFactory(StateFactory)
+    law_name = factory.LazyAttribute(lambda o: f"{o.state.name} Public Records Act")
+    response_days = 10
+    day_type = j.RecordsLaw.DayType.BUSINESS
+    extension_allowed = True
+    extension_days = 10
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.Campaign
+
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    goal = c.Goal.END_HOLDS
+    stage = c.Stage.RESEARCH
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.Membership
+
+    campaign = factory.SubFactory(CampaignFactory)
+    user = factory.SubFactory(UserFactory)
+    role = c.Membership.Role.ORGANIZER
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.Target
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Faker("name")
+    title = "Supervisor"
+    stance = c.Stance.UNKNOWN
+
+
+class QuestionSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.QuestionSet
+
+    name = factory.Sequence(lambda n: f"Question set {n}")
+    name_es = factory.Sequence(lambda n: f"Preguntas {n}")
+    kind = c.QuestionSet.Kind.SHERIFF
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.Question
+
+    question_set = factory.SubFactory(QuestionSetFactory)
+    order = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    text_es = factory.Sequence(lambda n: f"¿Pregunta {n}?")
+    good_answer = "A clear no."
+    evasive_answer = "We follow the law."
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.Meeting
+
+    campaign = factory.SubFactory(CampaignFactory)
+    held_at = factory.Faker("date_time_between", start_date="-1y", end_date="-1d", tzinfo=datetime.UTC)
+    kind = c.Meeting.Kind.MEETING
+    status = c.Meeting.Status.LOGGED
+    logged_at = factory.LazyAttribute(lambda o: o.held_at)
+    summary = "Met and talked."
+
+
+class DeadlineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.Deadline
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Deadline {n}")
+    kind = c.Deadline.Kind.FOLLOW_UP
+    due_date = factory.Faker("date_between", start_date="+1d", end_date="+60d")
+
+
+class RecordsRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.RecordsRequest
+
+    campaign = factory.SubFactory(CampaignFactory)
+    agency = factory.SubFactory(AgencyFactory, jurisdiction=factory.SelfAttribute("..campaign.jurisdiction"))
+    subject = "ICE detainer records"
+    records_sought = "All detainer requests received since January."
