@@ -123,3 +123,61 @@ def dimension_history(jurisdiction):
         records.sort(key=lambda r: (r.effective_date, r.created_at, r.pk), reverse=True)
         result.append((Dimension(dimension), records[0] if records else None, records))
     return result
+
+
+# The public map. Level and 287(g) model are sent as indexes into these lists, in legend order.
+MAP_LEVELS = [
+    PolicyLevel.COMPLIES,
+    PolicyLevel.LIMITS_HOLDS,
+    PolicyLevel.NO_HOLDS_NO_ACCESS,
+    PolicyLevel.NO_HOLDS_NO_NOTIFICATIONS_NO_ACCESS,
+    PolicyLevel.UNKNOWN,
+]
+MAP_FLOORS = [StateFloor.LIMITS, StateFloor.MANDATES, StateFloor.MIXED]
+
+
+def map_data():
+    """Every county's level, 287(g) model and state-law floor for the public map, in three queries.
+
+    Only codes, names and numbers: labels are translated by the page, so one cached copy serves every
+    language. Nothing about campaigns is read here, because the map may be public.
+    """
+    from .models import State, StateLaw
+
+    level_index = {level.value: i for i, level in enumerate(MAP_LEVELS)}
+    model_index = {model: i for i, model in enumerate(MODEL_287G_RANK)}
+    states = {
+        fips: {"postal": postal, "name": name, "kind": kind, "floor": floor, "laws": []}
+        for fips, postal, name, kind, floor in State.objects.order_by("fips").values_list(
+            "fips", "postal", "name", "kind", "law_floor"
+        )
+    }
+    laws = StateLaw.objects.order_by("state__fips", "-enacted_year", "title").values_list(
+        "state__fips", "title", "effect"
+    )
+    for state_fips, title, effect in laws:
+        states[state_fips]["laws"].append([title, effect])
+    counties = {}
+    rows = (
+        Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY)
+        .order_by("fips")
+        .values_list("fips", "name", "level", "current_287g", "population", "pk", "is_legacy")
+    )
+    unknown = level_index[PolicyLevel.UNKNOWN]
+    for fips, name, level, model, population, pk, is_legacy in rows:
+        counties[fips] = [
+            name,
+            level_index.get(level, unknown),
+            model_index.get(model, -1),
+            population,
+            pk,
+            int(is_legacy),
+        ]
+    return {
+        "version": 1,
+        "levels": [level.value for level in MAP_LEVELS],
+        "models287g": [model.value for model in MODEL_287G_RANK],
+        "floors": [floor.value for floor in MAP_FLOORS],
+        "states": states,
+        "counties": counties,
+    }
