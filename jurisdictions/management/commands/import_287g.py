@@ -1,0 +1,306 @@
+"""import_287g: ICE's list of 287(g) participating (or pending) agencies."""
+
+import datetime
+
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from core.importing import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
+from jurisdictions.importers import (
+    AgencyIndex,
+    CountyIndex,
+    StateIndex,
+    add_source,
+    agency_kind,
+    changed_fields,
+    clean_url,
+    date_in_file_name,
+    parse_date,
+    read_header,
+    write_rows,
+)
+from jurisdictions.models import Agency, Agreement287g, Dimension, Model287g, PolicyRecord
+from jurisdictions.naming import fold
+from jurisdictions.services import agreement_policy_records_sync, jurisdictions_refresh_policy
+
+SOURCE_TAG = "ice-287g"
+# The first 287(g) agreements were signed in 2002; an earlier date is a typo.
+FIRST_AGREEMENT = datetime.date(2002, 1, 1)
+MODELS = {
+    "jail enforcement model": Model287g.JAIL_ENFORCEMENT,
+    "jail enforcement": Model287g.JAIL_ENFORCEMENT,
+    "jem": Model287g.JAIL_ENFORCEMENT,
+    "task force model": Model287g.TASK_FORCE,
+    "task force": Model287g.TASK_FORCE,
+    "tfm": Model287g.TASK_FORCE,
+    "warrant service officer": Model287g.WARRANT_SERVICE,
+    "warrant service officer model": Model287g.WARRANT_SERVICE,
+    "wso": Model287g.WARRANT_SERVICE,
+}
+AGENCY_TYPES = {"county", "municipality", "state agency"}
+
+HELP = """Load ICE's 287(g) list: one agreement per agency and model (support_type).
+
+CSV is the participating list (ice_287g_participating_<date>.csv: has signed_date) or the pending
+list (no signed_date column, or --pending): agreements from it are pending. The list date (--as-of,
+else a YYYY-MM-DD date in the file name, else today) is stored as each agreement's last_listed.
+
+Rules:
+- The agency is matched by state + normalised name, or for a sheriff's office the only sheriff's office
+  already recorded in its county; otherwise it is created. Its kind comes from agency_type (County:
+  sheriff, Municipality: police, State Agency: state agency) unless the name says more (corrections,
+  jail or detention: jail; police; board of commissioners; district attorney; constable: other).
+- The county is county_fips, else state + county name; a misspelt county name is read as the state's
+  closest county name when similarity >= 0.85 or the same letters are reordered, reported as a warning.
+  A county in another state, or no match, leaves the agreement without a county (warning). "#N/A",
+  "#NA", "N/A" or blank mean no county. State agencies' agreements are statewide: never tied to a county.
+- A sheriff's office named after a county of the state ("Madison County Sheriff's Office") is put in
+  that county even when the county column names another one (reported).
+- The state is state_postal, else the state name, else the closest state name (e.g. "UTAHJ" is read
+  as Utah), reported as a warning.
+- A signed date after the list date or before 2002 (e.g. 5025-07-07) is implausible: the agreement is
+  imported without a signed date and the row is reported. An unreadable date is treated the same way.
+- The same agency and model twice in one file: the second row is rejected.
+- Agreements last seen on an earlier list of the same kind (participating or pending) that are not on
+  this one are closed: status ended, end date = the list date; nothing is deleted. A pending
+  agreement that appears on the participating list becomes active; an active one listed as pending
+  stays active.
+Each agreement becomes its county's 287(g) policy record, and the counties' current 287(g) and level
+are recomputed. Running it twice changes nothing the second time."""
+
+
+class Command(CsvImportCommand):
+    help = HELP
+    required_columns = ("state", "agency", "agency_type", "county", "support_type")
+    noun = "287(g) agreements"
+    atomic_rows = False
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--pending", action="store_true", help="the file is ICE's pending list")
+        parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            help="date of the list (YYYY-MM-DD); default: the date in the file name, else today",
+        )
+
+    def before_rows(self, path, rows, options):
+        header = read_header(path)
+        if "on_latest_sheet" in header or "first_seen" in header:
+            raise CommandError(
+                f"{path}: this is the sheet history (one row per spelling seen on any sheet), not an ICE list; "
+                "import the participating or pending list instead."
+            )
+        self.pending = options.get("pending") or "signed_date" not in header
+        self.as_of = options.get("as_of") or date_in_file_name(path) or timezone.localdate()
+        self.as_of_source = "--as-of" if options.get("as_of") else "file name" if date_in_file_name(path) else "today"
+        self.states = StateIndex()
+        if not self.states:
+            raise CommandError("No states are loaded yet; run import_jurisdictions first.")
+        self.counties = CountyIndex()
+        self.agencies = AgencyIndex()
+        self.agreements = {
+            (agreement.agency_id, agreement.model): agreement
+            for agreement in Agreement287g.objects.select_related("agency")
+        }
+        self.seen = {}  # agreement key -> line
+        self.listed = []  # agreements on this list
+        self.touched = set()  # jurisdiction ids whose agreements changed
+        self.closed_agreements = []
+        self.closed = self.moved_records = self.new_records = 0
+
+    def import_row(self, line, row):
+        state, note = self.states.resolve(postal=row.get("state_postal", ""), name=row["state"])
+        if note:
+            self.warn(line, note)
+        name = row["agency"]
+        if not name:
+            raise RowError("agency is blank")
+        model = MODELS.get(fold(row["support_type"]))
+        if model is None:
+            raise RowError(
+                f"support_type {row['support_type']!r} is not Jail Enforcement Model, Task Force Model "
+                "or Warrant Service Officer"
+            )
+        if fold(row["agency_type"]) not in AGENCY_TYPES:
+            self.warn(line, f"agency_type {row['agency_type']!r} is not County, Municipality or State Agency")
+        kind = agency_kind(row["agency_type"], name)
+
+        county = None
+        if kind != Agency.Kind.STATE_AGENCY:
+            county, message = self.counties.resolve(
+                state=state, fips=row.get("county_fips", ""), name=row["county"], what="agreement"
+            )
+            if message:
+                self.warn(line, message)
+            named = self.counties.named_in(state, name) if kind == Agency.Kind.SHERIFF else None
+            if named is not None and named != county:
+                self.warn(
+                    line,
+                    f"{name} is listed in {row['county'] or 'no county'}; a sheriff's office serves the county "
+                    f"it is named after, so it is put in {named.name}",
+                )
+                county = named
+        signed_date = None if self.pending else self._signed_date(line, row)
+        moa_url = addendum_url = ""
+        if not self.pending:
+            moa_url, problem = clean_url(row.get("moa_url"))
+            if problem:
+                self.warn(line, f"moa_url {problem}")
+            addendum_url, problem = clean_url(row.get("addendum_url"))
+            if problem:
+                self.warn(line, f"addendum_url {problem}")
+
+        agency, agency_changed = self._agency(state, name, kind, county)
+        key = (agency.pk, model)
+        if agency.pk and key in self.seen:
+            raise RowError(f"{name} ({row['support_type']}) is listed twice; the row at line {self.seen[key]} was kept")
+        agreement = self.agreements.get(key) if agency.pk else None
+        fields = {"state_id": state.pk, "jurisdiction_id": county.pk if county else None}
+        if self.pending:
+            if agreement is not None and agreement.status == Agreement287g.Status.ACTIVE:
+                self.warn(line, f"{name} ({row['support_type']}) is already active; kept active")
+            else:
+                fields |= {"status": Agreement287g.Status.PENDING, "end_date": None}
+        else:
+            fields |= {
+                "status": Agreement287g.Status.ACTIVE,
+                "end_date": None,
+                "signed_date": signed_date,
+                "moa_url": moa_url,
+                "addendum_url": addendum_url,
+            }
+        previous_jurisdiction = agreement.jurisdiction_id if agreement else None
+        if agreement is None:
+            agreement = Agreement287g(agency=agency, model=model, last_listed=self.as_of, **fields)
+            outcome = CREATED
+        else:
+            fields["last_listed"] = max(agreement.last_listed or self.as_of, self.as_of)
+            outcome = UPDATED if changed_fields(agreement, fields) or agency_changed else UNCHANGED
+        if outcome != UNCHANGED:
+            write_rows(*([agency] if agency_changed else []), agreement)
+            self.agencies.add(agency)
+            self.agreements[(agency.pk, model)] = agreement
+            self.touched |= {previous_jurisdiction, agreement.jurisdiction_id} - {None}
+        agreement.agency = agency
+        self.seen[(agency.pk, model)] = line
+        self.listed.append(agreement)
+        return outcome
+
+    def _signed_date(self, line, row):
+        written = row.get("signed_date") or row.get("signed_raw", "")
+        try:
+            signed = parse_date(written)
+        except ValueError:
+            self.warn(line, f"signed date {written!r} is not a date; agreement imported without a signed date")
+            return None
+        if signed is not None and not FIRST_AGREEMENT <= signed <= self.as_of:
+            self.warn(
+                line,
+                f"signed date {signed.isoformat()} is implausible (after the list date {self.as_of.isoformat()} "
+                "or before 2002); agreement imported without a signed date",
+            )
+            return None
+        return signed
+
+    def _agency(self, state, name, kind, county):
+        """(agency, changed): the existing agency by the merge rule, or a new one (unsaved)."""
+        agency = self.agencies.find(state=state, names=[name], kind=kind, county=county)
+        if agency is None:
+            agency = Agency(
+                state=state,
+                jurisdiction=county if kind != Agency.Kind.STATE_AGENCY else None,
+                kind=kind,
+                name=name[:200],
+                sources=SOURCE_TAG,
+            )
+            return agency, True
+        changed = add_source(agency, SOURCE_TAG)
+        if agency.jurisdiction_id is None and county is not None and kind != Agency.Kind.STATE_AGENCY:
+            agency.jurisdiction = county
+            changed = True
+        return agency, changed
+
+    def after_rows(self, path, summary, options):
+        self._close_missing()
+        self._align_policy_records()
+        self.new_records = agreement_policy_records_sync(agreements=self.listed + self.closed_agreements)
+        if self.touched or self.new_records or self.moved_records:
+            touched = self.touched | {a.jurisdiction_id for a in self.listed + self.closed_agreements}
+            jurisdictions_refresh_policy(jurisdiction_ids=touched - {None})
+
+    def _close_missing(self):
+        """Close agreements from an earlier list of the same kind that this list no longer has."""
+        status = Agreement287g.Status.PENDING if self.pending else Agreement287g.Status.ACTIVE
+        listed = {agreement.pk for agreement in self.listed}
+        self.closed_agreements, newer = [], 0
+        for agreement in self.agreements.values():
+            if agreement.pk in listed or agreement.status != status or agreement.last_listed is None:
+                continue
+            if agreement.last_listed > self.as_of:
+                newer += 1
+                continue
+            agreement.status = Agreement287g.Status.ENDED
+            agreement.end_date = max(self.as_of, agreement.signed_date or self.as_of)
+            self.closed_agreements.append(agreement)
+        if self.closed_agreements:
+            Agreement287g.objects.bulk_update(self.closed_agreements, ["status", "end_date"], batch_size=500)
+            self.touched |= {a.jurisdiction_id for a in self.closed_agreements} - {None}
+        self.closed = len(self.closed_agreements)
+        if newer:
+            self.summary.warnings.append(
+                f"{self.path}: {newer} agreement(s) not on this list were seen on a list newer than "
+                f"{self.as_of.isoformat()}; left as they are"
+            )
+
+    def _align_policy_records(self):
+        """Keep each agreement's 287(g) records on its county and its signing record on its signed date.
+
+        agreement_policy_records_sync dates the signing by signed_date, else last_listed: when either
+        changes, the existing record is moved rather than a second one added.
+        """
+        agreements = {a.pk: a for a in self.listed + self.closed_agreements}
+        records = PolicyRecord.objects.filter(agreement_id__in=list(agreements), dimension=Dimension.G287).only(
+            "pk", "agreement_id", "jurisdiction_id", "value", "effective_date"
+        )
+        today = timezone.localdate()
+        to_update, to_delete = [], []
+        for record in records:
+            agreement = agreements[record.agreement_id]
+            if agreement.jurisdiction_id is None:
+                to_delete.append(record.pk)
+                continue
+            changed = record.jurisdiction_id != agreement.jurisdiction_id
+            if changed:
+                self.touched.add(record.jurisdiction_id)
+                record.jurisdiction_id = agreement.jurisdiction_id
+            signed_on = agreement.signed_date or agreement.last_listed or today
+            if record.value == agreement.model and record.effective_date != signed_on:
+                record.effective_date = signed_on
+                changed = True
+            if changed:
+                to_update.append(record)
+        with transaction.atomic():
+            if to_delete:
+                PolicyRecord.objects.filter(pk__in=to_delete).delete()
+            if to_update:
+                PolicyRecord.objects.bulk_update(to_update, ["jurisdiction_id", "effective_date"], batch_size=500)
+        self.moved_records = len(to_delete) + len(to_update)
+
+    def extra_changes(self):
+        return self.closed + self.new_records + self.moved_records
+
+    def report(self, path, summary):
+        kind = "pending" if self.pending else "participating"
+        self.stdout.write(f"{path.name}: ICE {kind} list dated {self.as_of.isoformat()} (from {self.as_of_source}).")
+        if self.closed:
+            self.stdout.write(
+                f"Closed {self.closed} agreement(s) no longer on the {kind} list "
+                f"(status ended, end date {self.as_of.isoformat()})."
+            )
+        if self.new_records or self.moved_records:
+            self.stdout.write(
+                f"287(g) policy records: {self.new_records} added, {self.moved_records} moved or removed."
+            )
+        super().report(path, summary)
