@@ -1,6 +1,6 @@
 """Reads of jurisdiction data: the one place the overall policy level is computed."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Value, When
 
 from .models import (
     DIMENSION_VALUES,
@@ -12,6 +12,7 @@ from .models import (
     PolicyRecord,
     PolicyValue,
     StateFloor,
+    StateLaw,
 )
 
 # When an agency has several active 287(g) agreements the most entangling model is shown.
@@ -96,21 +97,7 @@ def jurisdiction_with_active_287g(model):
 
 def jurisdiction_detail(pk):
     """A jurisdiction with everything its page shows, prefetched."""
-    from .models import Agency
-
-    return (
-        Jurisdiction.objects.select_related("state", "state__records_law", "parent")
-        .prefetch_related(
-            "state__laws",
-            Prefetch(
-                "policy_records",
-                queryset=PolicyRecord.objects.select_related("entered_by", "agreement__agency"),
-            ),
-            Prefetch("agencies", queryset=Agency.objects.prefetch_related("officials").order_by("kind", "name")),
-            Prefetch("agreements", queryset=Agreement287g.objects.select_related("agency")),
-        )
-        .get(pk=pk)
-    )
+    return jurisdiction_detail_queryset().get(pk=pk)
 
 
 def dimension_history(jurisdiction):
@@ -181,3 +168,115 @@ def map_data():
         "states": states,
         "counties": counties,
     }
+
+
+# Whitelisted orderings of the jurisdiction list: ?sort=<key> or ?sort=-<key>. Level sorts from
+# least to most protective with unknown last either way; missing populations and dates sort last.
+_LEVEL_RANK = Case(
+    *(When(level=level, then=Value(rank)) for rank, level in enumerate(PolicyLevel.values) if level != "unknown"),
+    default=None,
+    output_field=IntegerField(),
+)
+JURISDICTION_SORTS = {
+    "name": (F("name").asc(), F("state__name").asc()),
+    "state": (F("state__name").asc(), F("name").asc()),
+    "population": (F("population").asc(nulls_last=True), F("name").asc()),
+    "level": (_LEVEL_RANK.asc(nulls_last=True), F("name").asc()),
+    "updated": (F("policy_updated").asc(nulls_last=True), F("name").asc()),
+}
+JURISDICTION_DEFAULT_SORT = "state"
+
+
+def jurisdiction_sort_key(sort):
+    """The sort key to use: the one asked for when it is known, the default otherwise."""
+    if isinstance(sort, str) and sort.removeprefix("-") in JURISDICTION_SORTS:
+        return sort
+    return JURISDICTION_DEFAULT_SORT
+
+
+def jurisdiction_list_ordered(qs, sort):
+    """Order a jurisdiction queryset by a whitelisted key; ties broken by pk so pages never overlap."""
+    key = jurisdiction_sort_key(sort)
+    descending = key.startswith("-")
+    orderings = []
+    for expression in JURISDICTION_SORTS[key.removeprefix("-")]:
+        if descending:
+            # Reverse the direction but keep blanks last.
+            orderings.append(
+                expression.expression.desc(nulls_last=True) if expression.nulls_last else expression.expression.desc()
+            )
+        else:
+            orderings.append(expression)
+    return qs.order_by(*orderings, "pk"), key
+
+
+def jurisdiction_with_any_active_287g():
+    return Exists(Agreement287g.objects.filter(jurisdiction=OuterRef("pk"), status=Agreement287g.Status.ACTIVE))
+
+
+def jurisdiction_detail_queryset():
+    """Jurisdictions with everything the county page shows: a fixed number of queries whatever the sizes."""
+    from .models import Agency, Official
+
+    return Jurisdiction.objects.select_related(
+        "state", "state__records_law", "parent", "parent__state"
+    ).prefetch_related(
+        Prefetch("state__laws", queryset=StateLaw.objects.order_by("effect", "-enacted_year", "title")),
+        Prefetch(
+            "policy_records",
+            queryset=PolicyRecord.objects.select_related("entered_by", "agreement__agency"),
+        ),
+        Prefetch(
+            "agencies",
+            queryset=Agency.objects.prefetch_related(
+                Prefetch("officials", queryset=Official.objects.order_by("-is_active", "district", "title", "name"))
+            ).order_by("kind", "name"),
+        ),
+        Prefetch(
+            "agreements",
+            queryset=Agreement287g.objects.select_related("agency").order_by(
+                Case(When(status=Agreement287g.Status.ACTIVE, then=Value(0)), default=Value(1)),
+                F("signed_date").desc(nulls_last=True),
+            ),
+        ),
+        Prefetch("cities", queryset=Jurisdiction.objects.order_by("name")),
+    )
+
+
+def jurisdiction_campaigns_for_user(*, jurisdiction, user):
+    """Campaigns in this jurisdiction that the user may see, or None while the campaigns app has no Campaign model.
+
+    Never anything for anonymous visitors: campaigns are not public, even when the map is. Who sees
+    which campaign is the campaigns app's rule (campaigns.access.campaigns_visible_to); without it,
+    staff and admins see every campaign and an organizer only those they are a member of.
+    """
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    from core.roles import is_staff_member
+
+    if not user.is_authenticated or not apps.is_installed("campaigns"):
+        return None
+    try:
+        campaign_model = apps.get_model("campaigns", "Campaign")
+        field = campaign_model._meta.get_field("jurisdiction")
+    except (LookupError, FieldDoesNotExist):
+        return None
+    if not field.many_to_one or field.related_model is not Jurisdiction:
+        return None
+    campaigns = campaign_model._default_manager.filter(jurisdiction=jurisdiction)
+    try:
+        from campaigns.access import campaigns_visible_to
+    except ImportError:
+        campaigns_visible_to = None
+    if campaigns_visible_to is not None:
+        campaigns = campaigns_visible_to(user, campaigns)
+    elif not is_staff_member(user):
+        try:
+            membership_model = apps.get_model("campaigns", "Membership")
+            membership_model._meta.get_field("user")
+            membership_model._meta.get_field("campaign")
+        except (LookupError, FieldDoesNotExist):
+            return []
+        campaigns = campaigns.filter(pk__in=membership_model._default_manager.filter(user=user).values("campaign_id"))
+    return list(campaigns[:100])

@@ -140,3 +140,49 @@ def agreement_policy_records_sync(*, agreements):
             )
     PolicyRecord.objects.bulk_create(new, batch_size=500)
     return len(new)
+
+
+@transaction.atomic
+def policy_record_save(*, record, user=None):
+    """Save a new or edited policy record (the admin's path) and refresh every jurisdiction it touches."""
+    if record.pk is None and user is not None and record.entered_by_id is None:
+        record.entered_by = user
+    previous_jurisdiction_id = None
+    if record.pk is not None:
+        previous_jurisdiction_id = (
+            PolicyRecord.objects.filter(pk=record.pk).values_list("jurisdiction_id", flat=True).first()
+        )
+    record.full_clean()
+    record.save()
+    jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id, previous_jurisdiction_id} - {None})
+    return record
+
+
+@transaction.atomic
+def policy_records_delete(*, records):
+    """Delete several policy records and refresh the jurisdictions they belonged to."""
+    jurisdiction_ids = set(records.values_list("jurisdiction_id", flat=True))
+    records.delete()
+    jurisdictions_refresh_policy(jurisdiction_ids=jurisdiction_ids)
+
+
+@transaction.atomic
+def agreement_save(*, agreement):
+    """Save a 287(g) agreement and refresh the current 287(g) model of its county (and its former one)."""
+    previous_jurisdiction_id = None
+    if agreement.pk is not None:
+        previous_jurisdiction_id = (
+            Agreement287g.objects.filter(pk=agreement.pk).values_list("jurisdiction_id", flat=True).first()
+        )
+    agreement.full_clean()
+    agreement.save()
+    jurisdictions_refresh_policy(jurisdiction_ids={agreement.jurisdiction_id, previous_jurisdiction_id} - {None})
+    return agreement
+
+
+@transaction.atomic
+def agreement_delete(*, agreement):
+    jurisdiction_id = agreement.jurisdiction_id
+    agreement.delete()
+    if jurisdiction_id:
+        jurisdictions_refresh_policy(jurisdiction_ids=[jurisdiction_id])

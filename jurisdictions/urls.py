@@ -10,4 +10,5 @@ urlpatterns = [
     path("map/data.json", views_map.map_data, name="map-data"),
     path("<int:pk>/", views.jurisdiction_detail, name="detail"),
     path("<int:pk>/policy/new/", views.policy_record_new, name="policy-new"),
+    path("policy/<int:record_id>/document/", views.policy_document, name="policy-document"),
 ]

@@ -1,0 +1,96 @@
+"""The filters of the jurisdiction list. Bad values make the form invalid (the page answers 400), never a 500."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Jurisdiction, Model287g, PolicyLevel, State, StateFloor
+from .selectors import jurisdiction_with_active_287g, jurisdiction_with_any_active_287g
+
+# A population filter above this is not a typo we can answer sensibly (and overflows integer columns).
+MAX_POPULATION = 2_000_000_000
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+# The empty floor is "no statewide law"; it needs a non-empty code to be chosen in a form.
+FLOOR_CHOICES = [
+    ("limits", StateFloor.LIMITS.label),
+    ("mandates", StateFloor.MANDATES.label),
+    ("mixed", StateFloor.MIXED.label),
+    ("none", StateFloor.NONE.label),
+]
+
+
+class PopulationFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_POPULATION)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
+        super().__init__(*args, **kwargs)
+
+
+class JurisdictionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name"),
+        method="filter_name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("County or city name")}),
+    )
+    state = django_filters.ModelChoiceFilter(
+        label=_("State"),
+        field_name="state",
+        to_field_name="postal",
+        queryset=State.objects.only("postal", "name").order_by("name"),
+        empty_label=_("All states"),
+    )
+    level = django_filters.ChoiceFilter(label=_("Overall level"), choices=PolicyLevel.choices, empty_label=_("Any"))
+    model_287g = django_filters.ChoiceFilter(
+        label=_("287(g) model"), choices=Model287g.choices, method="filter_model_287g", empty_label=_("Any")
+    )
+    has_287g = django_filters.ChoiceFilter(
+        label=_("Active 287(g) agreement"), choices=YES_NO, method="filter_has_287g", empty_label=_("Any")
+    )
+    law_floor = django_filters.ChoiceFilter(
+        label=_("State law"), choices=FLOOR_CHOICES, method="filter_law_floor", empty_label=_("Any")
+    )
+    population_min = PopulationFilter(label=_("Population from"), field_name="population", lookup_expr="gte")
+    population_max = PopulationFilter(label=_("Population to"), field_name="population", lookup_expr="lte")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Jurisdiction.Kind.choices, empty_label=_("Any"))
+    include_legacy = django_filters.BooleanFilter(
+        label=_("Include Connecticut's former counties"),
+        method="filter_include_legacy",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Jurisdiction
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("state"):
+            # Postal codes are matched whatever the case people type them in.
+            data = data.copy()
+            data["state"] = data["state"].strip().upper()
+        super().__init__(data, *args, **kwargs)
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+    def filter_model_287g(self, queryset, name, value):
+        return queryset.filter(jurisdiction_with_active_287g(value))
+
+    def filter_has_287g(self, queryset, name, value):
+        active = jurisdiction_with_any_active_287g()
+        return queryset.filter(active if value == "yes" else ~active)
+
+    def filter_law_floor(self, queryset, name, value):
+        return queryset.filter(state__law_floor="" if value == "none" else value)
+
+    def filter_include_legacy(self, queryset, name, value):
+        # Connecticut's old counties are hidden unless asked for: they would be counted twice otherwise.
+        return queryset if value else queryset.exclude(is_legacy=True)

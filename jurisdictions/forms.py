@@ -1,0 +1,247 @@
+"""Forms that change jurisdiction policy data: the staff policy form and the admin's policy record form."""
+
+import datetime
+import secrets
+import zipfile
+from pathlib import PurePath
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
+
+from .models import DIMENSION_VALUES, Dimension, PolicyRecord, PolicyValue
+
+MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
+# How far ahead a policy may take effect: a board vote can set a date months out, not years.
+MAX_DAYS_AHEAD = 365
+EARLIEST_EFFECTIVE_DATE = datetime.date(1900, 1, 1)
+
+# Extension -> content type, for the kinds of source documents we keep.
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+def sniff_document_type(upload):
+    """The content type the file's bytes show it to be (PDF, .docx, PNG, JPEG, GIF, WebP), or None."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return DOCUMENT_TYPES[".docx"]
+    return None
+
+
+def validate_source_document(upload):
+    """Check size and content of an uploaded source document; give it a name that cannot be guessed."""
+    if upload.size > MAX_DOCUMENT_SIZE:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s. Upload a smaller file or give a link instead."),
+            code="too_big",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_DOCUMENT_SIZE)},
+        )
+    extension = PurePath(upload.name).suffix.lower()
+    expected = DOCUMENT_TYPES.get(extension)
+    if expected is None:
+        raise ValidationError(
+            _("Upload a PDF, a Word document (.docx) or an image (PNG, JPEG, GIF or WebP)."), code="extension"
+        )
+    if sniff_document_type(upload) != expected:
+        raise ValidationError(
+            _("This file's content is not a valid %(extension)s file. Upload the original document."),
+            code="content",
+            params={"extension": extension.lstrip(".").upper()},
+        )
+    stem = get_valid_filename(PurePath(upload.name).stem)[:60] or "document"
+    upload.name = f"{secrets.token_hex(8)}-{stem}{extension}"
+    return upload
+
+
+def dimension_value_error(dimension, value):
+    """A clear message when the value does not belong to the dimension, else None."""
+    allowed = DIMENSION_VALUES.get(dimension)
+    if allowed is None or value in allowed:
+        return None
+    return _("“%(value)s” is not a value of %(dimension)s. Choose one of: %(allowed)s.") % {
+        "value": PolicyValue(value).label if value in PolicyValue.values else value,
+        "dimension": Dimension(dimension).label,
+        "allowed": ", ".join(str(PolicyValue(v).label) for v in allowed),
+    }
+
+
+def effective_date_error(effective_date):
+    latest = timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD)
+    if effective_date > latest:
+        return _("The effective date can be at most a year ahead (until %(date)s).") % {"date": latest.isoformat()}
+    if effective_date < EARLIEST_EFFECTIVE_DATE:
+        return _("The effective date must be in 1900 or later.")
+    return None
+
+
+class DimensionValueSelect(forms.Select):
+    """The values grouped by dimension; each option carries its dimension so the page can hide the others."""
+
+    dimension = ""
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = str(value[0]) if value and value[0] is not None else ""
+        groups = [(None, [self.create_option(name, "", "---------", not chosen, 0)], 0)]
+        index = 1
+        # A value such as "none" belongs to several dimensions: select it in the chosen dimension's group.
+        dimension_of_choice = self.dimension if chosen in DIMENSION_VALUES.get(self.dimension, []) else None
+        for dimension, values in DIMENSION_VALUES.items():
+            options = []
+            for option_value in values:
+                selected = option_value == chosen and dimension_of_choice in (None, dimension)
+                if selected:
+                    dimension_of_choice = dimension
+                option = self.create_option(name, option_value, PolicyValue(option_value).label, selected, index)
+                option["attrs"]["data-dimension"] = dimension
+                options.append(option)
+                index += 1
+            groups.append((Dimension(dimension).label, options, index))
+        return groups
+
+
+class PolicyRecordForm(forms.Form):
+    """What staff enter to record one dimension of a jurisdiction's policy."""
+
+    dimension = forms.ChoiceField(
+        label=_("Dimension"),
+        choices=[("", "---------"), *Dimension.choices],
+        help_text=_("287(g) records normally come from the agreements imported from ICE's list."),
+    )
+    value = forms.ChoiceField(
+        label=_("Value"),
+        choices=[("", "---------"), *PolicyValue.choices],
+        widget=DimensionValueSelect,
+    )
+    effective_date = forms.DateField(
+        label=_("Effective date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When the policy took (or takes) effect."),
+    )
+    source_url = forms.URLField(
+        label=_("Source link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text=_("A public page or document that shows this policy."),
+    )
+    source_document = forms.FileField(
+        label=_("Source document"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(DOCUMENT_TYPES)}),
+        help_text=_("PDF, Word (.docx) or image, up to 10 MB: a policy, a letter, a records response."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the source says, and anything a reader should know."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].widget.dimension = self.data.get("dimension", "") if self.is_bound else ""
+
+    def clean_effective_date(self):
+        effective_date = self.cleaned_data["effective_date"]
+        error = effective_date_error(effective_date)
+        if error:
+            raise ValidationError(error, code="date_range")
+        return effective_date
+
+    def clean_source_document(self):
+        upload = self.cleaned_data.get("source_document")
+        if upload:
+            validate_source_document(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        dimension, value = cleaned.get("dimension"), cleaned.get("value")
+        if dimension and value:
+            error = dimension_value_error(dimension, value)
+            if error:
+                self.add_error("value", error)
+        if (
+            not cleaned.get("source_url")
+            and not cleaned.get("source_document")
+            and "source_url" not in self.errors
+            and "source_document" not in self.errors
+        ):
+            self.add_error(None, _("Give a source: a link, an uploaded document, or both."))
+        return cleaned
+
+
+class PolicyRecordAdminForm(forms.ModelForm):
+    """The admin's form: the same checks as the staff form, so the admin cannot store what the page would refuse."""
+
+    source_url = forms.URLField(label=_("source URL"), required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = PolicyRecord
+        fields = [
+            "jurisdiction",
+            "dimension",
+            "value",
+            "effective_date",
+            "source_url",
+            "source_document",
+            "note",
+            "agreement",
+        ]
+
+    def clean_effective_date(self):
+        effective_date = self.cleaned_data["effective_date"]
+        error = effective_date_error(effective_date)
+        if error:
+            raise ValidationError(error, code="date_range")
+        return effective_date
+
+    def clean_source_document(self):
+        upload = self.cleaned_data.get("source_document")
+        # Only a new upload is checked; a document already stored was checked when it came in.
+        if isinstance(upload, UploadedFile):
+            validate_source_document(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        dimension, value = cleaned.get("dimension"), cleaned.get("value")
+        if dimension and value:
+            error = dimension_value_error(dimension, value)
+            if error:
+                self.add_error("value", error)
+        return cleaned
