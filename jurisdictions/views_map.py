@@ -75,7 +75,9 @@ def _map_strings():
             "Former Connecticut county: Connecticut has had no county government since 1960. "
             "This map's boundaries predate the nine planning regions, so the former county is drawn."
         ),
-        "combined": _("One shape on this map covers these census areas; it shows the less protective level."),
+        "combined": _(
+            "One shape on this map covers these census areas; it shows the less protective of their known levels."
+        ),
         "noData": _("No data for this shape"),
         "close": _("Close"),
         "loadError": _("The map could not be loaded. Try again, or use the list."),

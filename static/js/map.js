@@ -389,6 +389,8 @@
     }
     var target = animate && !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     (target ? svg.transition().duration(750) : svg).call(zoom.transform, transform);
+    countyLayer.selectAll("path").classed("map-outside", (s) => Boolean(feature) && s.stateFips !== fips);
+    markLayer.selectAll("path").classed("map-outside", (s) => Boolean(feature) && s.stateFips !== fips);
     root.dataset.zoomedState = feature ? postal : "";
     updateCounts(feature ? fips : "");
     var query = feature ? "?state=" + encodeURIComponent(postal) : "";
