@@ -228,7 +228,8 @@
     var summary = format(S.notDrawn, { count: numberFormat.format(notDrawn.length) });
     if (withoutData.length) {
       summary += " · " + format(S.shapesWithoutData, { count: numberFormat.format(withoutData.length) });
-      list.appendChild(el("li", null, withoutData.map((s) => s.id).join(", ")));
+      var ids = withoutData.slice(0, 50).map((s) => s.id);
+      list.appendChild(el("li", null, ids.join(", ") + (withoutData.length > ids.length ? ", …" : "")));
     }
     document.getElementById("map-unmapped-summary").textContent = summary;
     details.hidden = false;
