@@ -24,10 +24,12 @@ FLOOR_CHOICES = [
 class PopulationFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, placeholder="", **kwargs):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_POPULATION)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
+        # Rendered side by side in one input group, so the widget carries Bootstrap's class itself.
+        attrs = {"inputmode": "numeric", "min": 0, "class": "form-control", "placeholder": placeholder}
+        kwargs.setdefault("widget", forms.NumberInput(attrs=attrs))
         super().__init__(*args, **kwargs)
 
 
@@ -36,7 +38,7 @@ class JurisdictionFilter(django_filters.FilterSet):
         label=_("Name"),
         method="filter_name",
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("County or city name")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("County or city")}),
     )
     state = django_filters.ModelChoiceFilter(
         label=_("State"),
@@ -55,8 +57,12 @@ class JurisdictionFilter(django_filters.FilterSet):
     law_floor = django_filters.ChoiceFilter(
         label=_("State law"), choices=FLOOR_CHOICES, method="filter_law_floor", empty_label=_("Any")
     )
-    population_min = PopulationFilter(label=_("Population from"), field_name="population", lookup_expr="gte")
-    population_max = PopulationFilter(label=_("Population to"), field_name="population", lookup_expr="lte")
+    population_min = PopulationFilter(
+        label=_("Population from"), placeholder=_("min"), field_name="population", lookup_expr="gte"
+    )
+    population_max = PopulationFilter(
+        label=_("Population to"), placeholder=_("max"), field_name="population", lookup_expr="lte"
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Jurisdiction.Kind.choices, empty_label=_("Any"))
     include_legacy = django_filters.BooleanFilter(
         label=_("Include Connecticut's former counties"),
