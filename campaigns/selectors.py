@@ -13,6 +13,7 @@ from .models import (
     Deadline,
     Meeting,
     Membership,
+    QuestionSet,
     RecordsRequest,
     StageChange,
     Stance,
@@ -54,22 +55,22 @@ def campaign_has_overdue():
     return Exists(open_overdue_deadlines())
 
 
-def campaign_detail(campaign):
-    """The campaign's summary data: jurisdiction, team, targets, stage history (four queries)."""
+def campaign_detail_queryset():
+    """Campaigns with what their page's header shows: jurisdiction, team, targets, stage history (five queries)."""
     targets = Target.objects.select_related("official", "agency").prefetch_related(
         Prefetch("stance_changes", queryset=StanceChange.objects.select_related("changed_by").order_by("-changed_at"))
     )
-    return (
-        Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead")
-        .prefetch_related(
-            Prefetch(
-                "memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__username")
-            ),
-            Prefetch("targets", queryset=targets),
-            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-        )
-        .get(pk=campaign.pk)
+    return Campaign.objects.select_related(
+        "jurisdiction__state__records_law", "jurisdiction__parent", "lead"
+    ).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__username")),
+        Prefetch("targets", queryset=targets),
+        Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
     )
+
+
+def question_sets_offered():
+    return list(QuestionSet.objects.filter(is_active=True).order_by("kind", "name"))
 
 
 @dataclass

@@ -100,7 +100,10 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         model = c.Campaign
 
     name = factory.Sequence(lambda n: f"Campaign {n}")
-    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    # One shared state: the state sequence above runs out of FIPS codes after 40 states.
+    jurisdiction = factory.SubFactory(
+        JurisdictionFactory, state=factory.SubFactory(StateFactory, postal="QC", name="Campaign State", fips="59")
+    )
     goal = c.Goal.END_HOLDS
     stage = c.Stage.RESEARCH
 
@@ -172,6 +175,10 @@ class RecordsRequestFactory(factory.django.DjangoModelFactory):
         model = c.RecordsRequest
 
     campaign = factory.SubFactory(CampaignFactory)
-    agency = factory.SubFactory(AgencyFactory, jurisdiction=factory.SelfAttribute("..campaign.jurisdiction"))
+    agency = factory.SubFactory(
+        AgencyFactory,
+        jurisdiction=factory.SelfAttribute("..campaign.jurisdiction"),
+        name=factory.Sequence(lambda n: f"Records Agency {n}"),
+    )
     subject = "ICE detainer records"
     records_sought = "All detainer requests received since January."

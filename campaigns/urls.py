@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_new, name="new"),
+    path("jurisdiction-options/", views.jurisdiction_options, name="jurisdiction-options"),
+    path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/edit/", views.campaign_edit, name="edit"),
+    path("<int:pk>/stage/", views.campaign_stage, name="stage"),
+    path("<int:pk>/team/", views.campaign_team, name="team"),
+    path("<int:pk>/targets/new/", views.target_new, name="target-new"),
+    path("<int:pk>/targets/<int:target_pk>/stance/", views.target_stance, name="target-stance"),
+    path("<int:pk>/deadlines/new/", views.deadline_new, name="deadline-new"),
+    path("<int:pk>/deadlines/<int:deadline_pk>/edit/", views.deadline_edit, name="deadline-edit"),
+    path("<int:pk>/deadlines/<int:deadline_pk>/<str:action>/", views.deadline_action, name="deadline-action"),
+]
