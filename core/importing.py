@@ -7,7 +7,9 @@ through ``warn()``. Running an importer twice changes nothing the second time.
 
 The whole file is imported in one transaction (one commit, fast on SQLite) and each row in its own
 savepoint. Importers that keep their lookups in memory can set ``atomic_rows = False`` and open a
-savepoint only around the rows they write, so an unchanged row costs no query at all.
+savepoint only around the rows they write, so an unchanged row costs no query at all. New rows
+validated in Python can be queued with ``create_later()``: they are inserted in bulk before
+``after_rows``, and one by one (rejecting only the refused ones) if the bulk insert fails.
 """
 
 import csv
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
@@ -126,7 +128,7 @@ class CsvImportCommand(BaseCommand):
     def run_import(self, path, options):
         rows = list(read_csv_rows(path, self.required_columns))
         summary = ImportSummary()
-        self.path, self.summary = path, summary
+        self.path, self.summary, self._queued = path, summary, []
         with transaction.atomic():
             self.before_rows(path, rows, options)
             with tqdm(total=len(rows), desc=f"{path.name}", unit=" rows", file=self.stderr._out, disable=None) as bar:
@@ -146,8 +148,38 @@ class CsvImportCommand(BaseCommand):
                         summary.rejected += 1
                         summary.errors.append(f"{path}:{line}: {exc}")
                     bar.update(1)
+            self.create_queued()
             self.after_rows(path, summary, options)
         return summary
+
+    def create_later(self, line, instance):
+        """Queue a new, validated row (counted as created) for one bulk insert after the last row."""
+        self._queued.append((line, instance))
+
+    def create_queued(self):
+        queued, self._queued = self._queued, []
+        by_model = {}
+        for line, instance in queued:
+            by_model.setdefault(type(instance), []).append((line, instance))
+        for model, items in by_model.items():
+            try:
+                with transaction.atomic():
+                    model.objects.bulk_create([instance for _, instance in items], batch_size=500)
+                continue
+            except IntegrityError:
+                pass
+            for line, instance in items:
+                instance.pk, instance._state.adding = None, True
+                try:
+                    with transaction.atomic():
+                        instance.save()
+                except IntegrityError as exc:
+                    instance.pk = None
+                    self.summary.created -= 1
+                    self.summary.rejected += 1
+                    self.summary.errors.append(
+                        f"{self.path}:{line}: the database refused the row ({str(exc).splitlines()[0]})"
+                    )
 
     def warn(self, line, message):
         """Report a row that was imported with a stated correction, or a note about it."""

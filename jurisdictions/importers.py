@@ -123,18 +123,25 @@ def _describe(error):
     return " ".join(error.messages)
 
 
-def write_rows(*instances):
-    """Validate the fields of these instances in Python, then save them together in one savepoint.
+def validate(instance):
+    """Check an instance's fields in Python (no query); a RowError says which field is wrong.
 
-    Foreign keys and constraints are left to the database (checking them here would cost queries);
-    a refusal becomes a RowError and the instances are put back as they are stored.
+    Foreign keys and constraints are left to the database: checking them here would cost queries.
+    """
+    exclude = [f.name for f in instance._meta.concrete_fields if f.is_relation or not f.editable]
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        raise RowError(_describe(exc)) from None
+
+
+def write_rows(*instances):
+    """Validate these instances, then save them together in one savepoint.
+
+    A refusal by the database becomes a RowError and the instances are put back as they are stored.
     """
     for instance in instances:
-        exclude = [f.name for f in instance._meta.concrete_fields if f.is_relation or not f.editable]
-        try:
-            instance.clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            raise RowError(_describe(exc)) from None
+        validate(instance)
     new = [instance for instance in instances if instance.pk is None]
     try:
         with transaction.atomic():

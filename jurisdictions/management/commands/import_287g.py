@@ -62,6 +62,7 @@ Rules:
 - A signed date after the list date or before 2002 (e.g. 5025-07-07) is implausible: the agreement is
   imported without a signed date and the row is reported. An unreadable date is treated the same way.
 - The same agency and model twice in one file: the second row is rejected.
+- A list older than the one an agreement was last seen on neither changes nor closes it (reported).
 - Agreements last seen on an earlier list of the same kind (participating or pending) that are not on
   this one are closed: status ended, end date = the list date; nothing is deleted. A pending
   agreement that appears on the participating list becomes active; an active one listed as pending
@@ -108,7 +109,7 @@ class Command(CsvImportCommand):
         self.listed = []  # agreements on this list
         self.touched = set()  # jurisdiction ids whose agreements changed
         self.closed_agreements = []
-        self.closed = self.moved_records = self.new_records = 0
+        self.closed = self.moved_records = self.new_records = self.older = 0
 
     def import_row(self, line, row):
         state, note = self.states.resolve(postal=row.get("state_postal", ""), name=row["state"])
@@ -157,6 +158,13 @@ class Command(CsvImportCommand):
         if agency.pk and key in self.seen:
             raise RowError(f"{name} ({row['support_type']}) is listed twice; the row at line {self.seen[key]} was kept")
         agreement = self.agreements.get(key) if agency.pk else None
+        if agreement is not None and agreement.last_listed and agreement.last_listed > self.as_of:
+            # A row of an older list never overwrites what a newer list said.
+            self.older += 1
+            self.seen[key] = line
+            agreement.agency = agency
+            self.listed.append(agreement)
+            return UNCHANGED
         fields = {"state_id": state.pk, "jurisdiction_id": county.pk if county else None}
         if self.pending:
             if agreement is not None and agreement.status == Agreement287g.Status.ACTIVE:
@@ -248,6 +256,11 @@ class Command(CsvImportCommand):
             Agreement287g.objects.bulk_update(self.closed_agreements, ["status", "end_date"], batch_size=500)
             self.touched |= {a.jurisdiction_id for a in self.closed_agreements} - {None}
         self.closed = len(self.closed_agreements)
+        if self.older:
+            self.summary.warnings.append(
+                f"{self.path}: {self.older} row(s) describe agreements already seen on a list newer than "
+                f"{self.as_of.isoformat()}; left as the newer list has them"
+            )
         if newer:
             self.summary.warnings.append(
                 f"{self.path}: {newer} agreement(s) not on this list were seen on a list newer than "

@@ -7,7 +7,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.importing import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
-from jurisdictions.importers import StateIndex, changed_fields, parse_count, read_header, run_file, write_rows
+from jurisdictions.importers import (
+    StateIndex,
+    changed_fields,
+    parse_count,
+    read_header,
+    run_file,
+    validate,
+    write_rows,
+)
 from jurisdictions.models import Jurisdiction, State
 
 HELP = """Load states and counties (county-equivalents) from the Census-based CSV files.
@@ -116,7 +124,8 @@ class CountiesImport(CsvImportCommand):
         county = self.existing.get(fips)
         if county is None:
             county = Jurisdiction(kind=Jurisdiction.Kind.COUNTY, fips=fips, **fields)
-            write_rows(county)
+            validate(county)
+            self.create_later(line, county)
             self.existing[fips] = county
             return CREATED
         if changed_fields(county, fields):
