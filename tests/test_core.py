@@ -113,3 +113,14 @@ def test_language_switch_to_spanish(client, organizer):
     client.post(reverse("set_language"), {"language": "es", "next": "/"})
     response = client.get("/")
     assert '<html lang="es">' in response.content.decode()
+
+
+def test_admin_role_opens_django_admin(client, admin):
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("fixture", ["organizer", "staff"])
+def test_other_roles_cannot_open_django_admin(client, request, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get("/admin/").status_code == 302
