@@ -182,3 +182,49 @@ class RecordsRequestFactory(factory.django.DjangoModelFactory):
     )
     subject = "ICE detainer records"
     records_sought = "All detainer requests received since January."
+
+
+# --- resources -----------------------------------------------------------------------------------
+
+from resources import models as r  # noqa: E402
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = r.Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    name_es = factory.Sequence(lambda n: f"Tema {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = r.Resource
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    kind = r.Kind.FACT_SHEET
+    summary = "A short explainer for organizers."
+    published_on = factory.Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
+    language = r.Language.ENGLISH
+    url = factory.Sequence(lambda n: f"https://example.org/resources/{n}")
+    status = r.Resource.Status.APPROVED
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+    @factory.post_generation
+    def states(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.states.set(extracted)
+
+    @factory.post_generation
+    def audiences(self, create, extracted, **kwargs):
+        if create and extracted:
+            r.ResourceAudience.objects.bulk_create(
+                [r.ResourceAudience(resource=self, audience=audience) for audience in extracted]
+            )
