@@ -104,10 +104,7 @@ def _imports(data):
                 "--fbi",
                 data / "fbi_cde_law_enforcement_employees_agencies.csv",
             ],
-            lambda: (
-                Agency.objects.filter(sources__contains="sheriff-contacts").exists()
-                and Agency.objects.exclude(ori="").exists()
-            ),
+            lambda: Agency.objects.filter(sources__contains="fbi-cde").exists(),
         ),
     ]
 

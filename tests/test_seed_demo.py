@@ -1,0 +1,134 @@
+"""seed_demo on a slice of the real data: three states, one that limits, one that mandates, one with no law."""
+
+import csv
+import io
+import random
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from core import roles
+from core.management.commands.seed_demo import DEMO_ANCHOR, DEMO_NOTE, DEMO_PASSWORD, DEMO_SEED, demo_policy_records
+from jurisdictions.models import Agency, Agreement287g, Jurisdiction, PolicyLevel, PolicyRecord, RecordsLaw, StateLaw
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(settings.SHARED_DATA_DIR)
+STATES = {"CA", "TX", "KY"}  # limits, mandates, no statewide law
+SLICES = {
+    "us_counties.csv": "state",
+    "ice_287g_participating_2025-07-18.csv": "state_postal",
+    "ice_287g_pending_2025-07-18.csv": "state_postal",
+    "sheriff_office_contacts_FL_GA_NC_TN.csv": "state",
+    "fbi_cde_law_enforcement_employees_agencies.csv": "state_abbr",
+}
+WHOLE = [
+    "us_states.csv",
+    "state_ice_cooperation_laws_287g_watch_2026-09.csv",
+    "state_public_records_laws_hole_v0.11.csv",
+]
+
+
+@pytest.fixture
+def shared_data(tmp_path, settings):
+    """SHARED_DATA_DIR with the real files, cut down to three states where a file is large."""
+    for name, column in SLICES.items():
+        with open(DATA / name, encoding="utf-8", newline="") as source:
+            reader = csv.DictReader(source)
+            with open(tmp_path / name, "w", encoding="utf-8", newline="") as target:
+                writer = csv.DictWriter(target, fieldnames=reader.fieldnames, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(row for row in reader if row[column] in STATES)
+    for name in WHOLE:
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    settings.SHARED_DATA_DIR = tmp_path
+    return tmp_path
+
+
+def seed(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Jurisdiction, Agreement287g, Agency, StateLaw, RecordsLaw, PolicyRecord, User)
+    }
+
+
+def test_seed_demo_loads_the_real_data_and_creates_the_demo_users(shared_data):
+    out = seed()
+    assert Jurisdiction.objects.count() == 58 + 254 + 120
+    assert Agreement287g.objects.filter(state__postal="TX").exists()
+    assert Agency.objects.exclude(ori="").exists()
+    assert StateLaw.objects.exists() and RecordsLaw.objects.count() == 52
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.check_password(DEMO_PASSWORD)
+    expected = {
+        "admin": roles.ADMIN,
+        "staff1": roles.STAFF,
+        "staff2": roles.STAFF,
+        "organizer1": roles.ORGANIZER,
+        "organizer2": roles.ORGANIZER,
+        "organizer3": roles.ORGANIZER,
+    }
+    for username, role in expected.items():
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.email == f"{username}@example.org" and user.get_full_name()
+        assert user.check_password(DEMO_PASSWORD)
+        assert f"{username:<11} {DEMO_PASSWORD}" in out
+    assert not User.objects.get(username="staff1").is_staff
+
+
+def test_seed_demo_policy_records_follow_the_state_law_floor(shared_data):
+    seed()
+    records = PolicyRecord.objects.filter(note=DEMO_NOTE)
+    assert records.exists() and not records.exclude(entered_by=None).exists()
+    per_county = records.values("jurisdiction").distinct().count()
+    assert records.count() > per_county  # several dimensions and some history per county
+
+    def levels(postal):
+        return list(Jurisdiction.objects.filter(state__postal=postal).values_list("level", flat=True))
+
+    california, texas, kentucky = levels("CA"), levels("TX"), levels("KY")
+    assert california.count(PolicyLevel.COMPLIES) < len(california) / 4
+    assert texas.count(PolicyLevel.COMPLIES) > len(texas) / 2
+    assert kentucky.count(PolicyLevel.UNKNOWN) > len(kentucky) / 4
+
+
+def test_seed_demo_second_run_duplicates_nothing_and_prints_the_logins_again(shared_data):
+    seed()
+    before = counts()
+    out = seed()
+    assert counts() == before
+    assert "Real data: agencies already loaded." in out
+    assert "Demo policy records: already there." in out
+    assert f"organizer3  {DEMO_PASSWORD}" in out
+    out = seed("--force")
+    assert "Real data: loading states and counties" in out
+    assert counts() == before
+
+
+def test_demo_policy_records_are_reproducible(shared_data):
+    seed()
+    first = demo_policy_records(random.Random(DEMO_SEED), DEMO_ANCHOR)
+    second = demo_policy_records(random.Random(DEMO_SEED), DEMO_ANCHOR)
+    as_tuples = [(r.jurisdiction_id, r.dimension, r.value, r.effective_date) for r in first]
+    assert as_tuples == [(r.jurisdiction_id, r.dimension, r.value, r.effective_date) for r in second]
+
+
+def test_seed_demo_runs_an_apps_demo_step(shared_data, monkeypatch):
+    calls = []
+    module = types.ModuleType("campaigns.demo")
+    module.seed_demo = lambda *, users, force, stdout: calls.append((sorted(users), force))
+    monkeypatch.setitem(sys.modules, "campaigns.demo", module)
+    seed()
+    assert calls == [(["admin", "organizer1", "organizer2", "organizer3", "staff1", "staff2"], False)]
