@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.importing import CREATED, CsvImportCommand
 from jurisdictions.models import (
     Agency,
     Agreement287g,
@@ -202,6 +203,26 @@ def test_changed_row_is_updated(tmp_path, counties_of):
     assert county("10001").population == 1
 
 
+class DuplicateFipsImport(CsvImportCommand):
+    """Queues states that the database refuses in bulk (same FIPS), to exercise the one-by-one fallback."""
+
+    required_columns = ("postal",)
+
+    def import_row(self, line, row):
+        self.create_later(line, State(name=row["postal"], postal=row["postal"], fips="99"))
+        return CREATED
+
+
+def test_rows_the_database_refuses_in_bulk_are_rejected_one_by_one(tmp_path):
+    path = tmp_path / "states.csv"
+    path.write_text("postal\nQA\nQB\n")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(DuplicateFipsImport(), str(path), stdout=out, stderr=err)
+    assert "created 1, updated 0, unchanged 0, skipped 0, rejected 1" in out.getvalue()
+    assert f"{path}:3: the database refused the row" in err.getvalue()
+    assert list(State.objects.values_list("postal", flat=True)) == ["QA"]
+
+
 # -- import_287g --------------------------------------------------------------------------------
 
 
@@ -365,12 +386,18 @@ def test_a_pending_agreement_on_the_participating_list_becomes_active(tmp_path, 
     denton.refresh_from_db()
     assert (denton.status, denton.signed_date) == ("active", datetime.date(2025, 8, 20))
     assert county("48121").current_287g == Model287g.JAIL_ENFORCEMENT
-    # The next pending list no longer has it: an active agreement is not closed by a pending list.
-    others = [r for r in rows_of(PENDING) if r["agency"] != "Denton County Sheriff's Office"]
+    # The next pending list has neither Denton nor Bailey: Bailey's pending agreement ends (it never took
+    # effect, so no policy record); Denton's active one is not closed by a pending list.
+    dropped = {"Denton County Sheriff's Office", "Bailey County Sheriff's Office"}
+    others = [r for r in rows_of(PENDING) if r["agency"] not in dropped]
     out, _ = run("import_287g", write_rows(tmp_path / "ice_287g_pending_2025-09-02.csv", others))
     denton.refresh_from_db()
     assert denton.status == "active"
-    assert "Closed" not in out
+    assert "Closed 1 agreement(s) no longer on the pending list" in out
+    bailey = Agreement287g.objects.get(agency__name="Bailey County Sheriff's Office")
+    assert (bailey.status, bailey.end_date) == ("ended", datetime.date(2025, 9, 2))
+    assert not bailey.policy_records.exists()
+    assert Agreement287g.objects.filter(status="pending").count() == len(others)
 
 
 def test_bad_287g_rows_are_reported_and_good_rows_still_load(tmp_path, counties_of):

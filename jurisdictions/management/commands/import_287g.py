@@ -232,10 +232,12 @@ class Command(CsvImportCommand):
 
     def after_rows(self, path, summary, options):
         self._close_missing()
-        self._align_policy_records()
-        self.new_records = agreement_policy_records_sync(agreements=self.listed + self.closed_agreements)
+        # A pending agreement that left the pending list never took effect: it gets no policy record.
+        in_force = self.listed + ([] if self.pending else self.closed_agreements)
+        self._align_policy_records(in_force)
+        self.new_records = agreement_policy_records_sync(agreements=in_force)
         if self.touched or self.new_records or self.moved_records:
-            touched = self.touched | {a.jurisdiction_id for a in self.listed + self.closed_agreements}
+            touched = self.touched | {a.jurisdiction_id for a in in_force}
             jurisdictions_refresh_policy(jurisdiction_ids=touched - {None})
 
     def _close_missing(self):
@@ -267,13 +269,13 @@ class Command(CsvImportCommand):
                 f"{self.as_of.isoformat()}; left as they are"
             )
 
-    def _align_policy_records(self):
+    def _align_policy_records(self, agreements):
         """Keep each agreement's 287(g) records on its county and its signing record on its signed date.
 
         agreement_policy_records_sync dates the signing by signed_date, else last_listed: when either
         changes, the existing record is moved rather than a second one added.
         """
-        agreements = {a.pk: a for a in self.listed + self.closed_agreements}
+        agreements = {a.pk: a for a in agreements}
         records = PolicyRecord.objects.filter(agreement_id__in=list(agreements), dimension=Dimension.G287).only(
             "pk", "agreement_id", "jurisdiction_id", "value", "effective_date"
         )
