@@ -12,12 +12,13 @@ validated in Python can be queued with ``create_later()``: they are inserted in 
 ``after_rows``, and one by one (rejecting only the refused ones) if the bulk insert fails.
 """
 
+import argparse
 import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
@@ -101,7 +102,19 @@ def read_csv_rows(path, required_columns=()):
         yield line, {name: value.strip() for name, value in zip(header, values, strict=True)}
 
 
-class CsvImportCommand(BaseCommand):
+class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+class KeepHelpLayout:
+    """Show a command's help text with its own line breaks: importers state their rules as lists."""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
+
+class CsvImportCommand(KeepHelpLayout, BaseCommand):
     """Base of the CSV importers: subclasses set required_columns and implement import_row."""
 
     required_columns = ()

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import roles
+from core.importing import KeepHelpLayout
 from jurisdictions.models import (
     Agency,
     Agreement287g,
@@ -109,7 +110,7 @@ def _imports(data):
     ]
 
 
-class Command(BaseCommand):
+class Command(KeepHelpLayout, BaseCommand):
     help = f"""Load the real data from SHARED_DATA_DIR (each file only if not loaded yet, or all with --force),
 create the demo users (password {DEMO_PASSWORD!r}) and synthetic demo policy records, then print the
 sign-ins. Safe to run again: nothing is duplicated."""

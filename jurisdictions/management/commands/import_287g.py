@@ -66,7 +66,7 @@ Rules:
 - Agreements last seen on an earlier list of the same kind (participating or pending) that are not on
   this one are closed: status ended, end date = the list date; nothing is deleted. A pending
   agreement that appears on the participating list becomes active; an active one listed as pending
-  stays active.
+  stays active. A pending agreement that ends never took effect, so it gets no policy record.
 Each agreement becomes its county's 287(g) policy record, and the counties' current 287(g) and level
 are recomputed. Running it twice changes nothing the second time."""
 

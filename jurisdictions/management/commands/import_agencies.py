@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from core.importing import CREATED, SKIPPED, UNCHANGED, UPDATED, CsvImportCommand, RowError
+from core.importing import CREATED, SKIPPED, UNCHANGED, UPDATED, CsvImportCommand, KeepHelpLayout, RowError
 from jurisdictions.importers import (
     AgencyIndex,
     CountyIndex,
@@ -172,7 +172,7 @@ class FbiImport(AgencyFileImport):
         return self.merge(line, state=state, name=name, kind=kind, county=county, fields=fields)
 
 
-class Command(BaseCommand):
+class Command(KeepHelpLayout, BaseCommand):
     help = HELP
 
     def add_arguments(self, parser):

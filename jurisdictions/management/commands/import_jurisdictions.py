@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.importing import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
+from core.importing import CREATED, UNCHANGED, UPDATED, CsvImportCommand, KeepHelpLayout, RowError
 from jurisdictions.importers import (
     StateIndex,
     changed_fields,
@@ -134,7 +134,7 @@ class CountiesImport(CsvImportCommand):
         return UNCHANGED
 
 
-class Command(BaseCommand):
+class Command(KeepHelpLayout, BaseCommand):
     help = HELP
 
     def add_arguments(self, parser):
