@@ -356,29 +356,37 @@ def deadline_reopen(*, deadline, user):
 
 
 def _answers_save(meeting, answers):
-    """Create or update one Answer per question; a new answer copies the question's text as asked."""
-    existing = {a.question_id: a for a in meeting.answers.all() if a.question_id}
+    """Save the answers of a meeting.
+
+    Items keyed by "question" (new and draft meetings) create or update one Answer per question and
+    copy the question's text as it was shown; answers of questions no longer in the list are dropped.
+    Items keyed by "answer" (a logged meeting being corrected) change only the answer and assessment:
+    the questions a logged meeting was asked never change.
+    """
+    existing = list(meeting.answers.all())
+    by_question = {a.question_id: a for a in existing if a.question_id}
+    by_pk = {a.pk: a for a in existing}
     keep = set()
     for position, item in enumerate(answers):
-        question = item["question"]
-        keep.add(question.pk)
         assessment = item.get("assessment") or Assessment.NOT_ASKED
         if assessment not in Assessment.values:
             raise ValidationError(_("Choose an assessment from the list."))
-        answer = existing.get(question.pk)
-        if answer is None:
-            answer = Answer(
-                meeting=meeting,
-                question=question,
-                question_text=question.text,
-                question_text_es=question.text_es,
-            )
-        answer.order = position
+        if "answer" in item:
+            answer = by_pk.get(item["answer"].pk)
+            if answer is None:
+                raise ValidationError(_("An answer belongs to another meeting."))
+        else:
+            question = item["question"]
+            answer = by_question.get(question.pk) or Answer(meeting=meeting, question=question)
+            answer.question_text, answer.question_text_es = question.text, question.text_es
+            answer.order = position
         answer.text = item.get("text", "")
         answer.assessment = assessment
         answer.save()
-    # A draft whose question set changed drops the answers of the old set.
-    meeting.answers.exclude(question_id__in=keep).filter(question__isnull=False).delete()
+        keep.add(answer.pk)
+    if all("question" in item for item in answers):
+        # A draft whose question set changed drops the answers of the old set.
+        meeting.answers.exclude(pk__in=keep).delete()
 
 
 @transaction.atomic
@@ -403,7 +411,8 @@ def meeting_log(
 ):
     """Save a meeting with its answers; unless it is a draft, follow-ups become deadlines and stances change.
 
-    answers: [{"question": Question, "text": str, "assessment": Assessment}] for the set's questions.
+    answers: [{"question": Question, "text": str, "assessment": Assessment}] for the set's questions,
+        or [{"answer": Answer, ...}] to correct the answers of a logged meeting.
     follow_ups: [{"title": str, "due_date": date, "owner": User | None, "kind": Deadline.Kind}].
     stance_updates: {Target: Stance}; only real changes are recorded.
     confidential_notes: None leaves them as they are.
@@ -414,11 +423,12 @@ def meeting_log(
     for target in [*targets, *stance_updates]:
         if target.campaign_id != campaign.pk:
             raise ValidationError(_("A target is not part of this campaign."))
+    question_items = [item for item in answers if "question" in item]
     if question_set is not None:
         set_ids = set(Question.objects.filter(question_set=question_set).values_list("pk", flat=True))
-        if any(item["question"].pk not in set_ids for item in answers):
+        if any(item["question"].pk not in set_ids for item in question_items):
             raise ValidationError(_("An answer is for a question outside the chosen set."))
-    elif answers:
+    elif question_items:
         raise ValidationError(_("Answers need a question set."))
     for item in follow_ups:
         _check_owner(campaign, item.get("owner"))
@@ -428,6 +438,10 @@ def meeting_log(
     elif meeting.campaign_id != campaign.pk:
         raise ValidationError(_("That meeting belongs to another campaign."))
     was_logged = meeting.pk is not None and meeting.status == Meeting.Status.LOGGED
+    if was_logged and question_set != meeting.question_set:
+        raise ValidationError({"question_set": _("A logged meeting keeps the question set it was asked.")})
+    if meeting.pk is None and any("answer" in item for item in answers):
+        raise ValidationError(_("An answer belongs to another meeting."))
     meeting.held_at = held_at
     meeting.kind = kind
     meeting.location = location

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_meetings
 
 app_name = "campaigns"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/team/", views.campaign_team, name="team"),
     path("<int:pk>/targets/new/", views.target_new, name="target-new"),
     path("<int:pk>/targets/<int:target_pk>/stance/", views.target_stance, name="target-stance"),
+    path("<int:pk>/meetings/new/", views_meetings.meeting_new, name="meeting-new"),
+    path("<int:pk>/meetings/questions/", views_meetings.meeting_questions, name="meeting-questions"),
+    path("<int:pk>/meetings/<int:meeting_pk>/", views_meetings.meeting_detail, name="meeting-detail"),
+    path("<int:pk>/meetings/<int:meeting_pk>/edit/", views_meetings.meeting_edit, name="meeting-edit"),
+    path("<int:pk>/meetings/<int:meeting_pk>/discard/", views_meetings.meeting_discard, name="meeting-discard"),
     path("<int:pk>/deadlines/new/", views.deadline_new, name="deadline-new"),
     path("<int:pk>/deadlines/<int:deadline_pk>/edit/", views.deadline_edit, name="deadline-edit"),
     path("<int:pk>/deadlines/<int:deadline_pk>/<str:action>/", views.deadline_action, name="deadline-action"),
