@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jurisdictions/", include("jurisdictions.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("resources/", include("resources.urls")),
     path("admin/", admin.site.urls),
 ]
 

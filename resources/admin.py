@@ -1,5 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 
+from .documents import check_upload, extract_text
 from .models import Resource, ResourceAudience, Topic
 
 
@@ -15,8 +19,46 @@ class ResourceAudienceInline(admin.TabularInline):
     extra = 0
 
 
+def _formfield(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class ResourceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        formfield_callback = _formfield
+        fields = [
+            "title",
+            "kind",
+            "summary",
+            "published_on",
+            "language",
+            "topics",
+            "states",
+            "file",
+            "url",
+            "supersedes",
+            "translation_of",
+            "template_body",
+            "is_public",
+            "is_demo",
+            "status",
+            "review_note",
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # Only a new upload is checked; a stored file was checked when it came in.
+        if isinstance(upload, UploadedFile):
+            upload.checked_type = check_upload(upload)
+        return upload
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceAdminForm
     list_display = ["title", "kind", "language", "published_on", "status", "is_public", "is_demo"]
     list_filter = ["status", "kind", "language", "is_public", "is_demo", "topics"]
     search_fields = ["title", "summary"]
@@ -26,7 +68,19 @@ class ResourceAdmin(admin.ModelAdmin):
     readonly_fields = ["file_type", "file_size", "created_by", "created_at", "updated_at", "reviewed_by", "reviewed_at"]
     inlines = [ResourceAudienceInline]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
+        upload = form.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            obj.file_type = upload.checked_type
+            obj.file_size = upload.size
+            obj.extracted_text = extract_text(upload, upload.checked_type)
+        elif not obj.file:
+            obj.file_type, obj.file_size, obj.extracted_text = "", None, ""
         super().save_model(request, obj, form, change)

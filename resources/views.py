@@ -1,0 +1,196 @@
+"""The resource library: browse and search, one resource, its file, staff editing, suggestions and review."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.roles import is_staff_member
+
+from . import selectors, services
+from .access import (
+    library_visible_to,
+    login_for_anonymous,
+    login_required_here,
+    resource_for_user,
+    staff_required,
+)
+from .documents import INLINE_TYPES
+from .filters import ResourceFilter
+from .forms import ResourceForm, ReviewForm, SuggestionForm
+from .letters import MERGE_FIELDS
+from .models import Resource
+
+PAGE_SIZE = 20
+
+
+def resource_list(request):
+    queryset = library_visible_to(request.user, selectors.resource_list_queryset())
+    filterset = ResourceFilter(request.GET, queryset=queryset)
+    if filterset.is_valid():
+        sort = selectors.sort_key(request.GET.get("sort"), searching=filterset.searching)
+        resources = selectors.resource_list_ordered(filterset.qs, sort)
+        status = 200
+    else:
+        # A filter value we cannot read: say which on the form, list nothing, and answer 400.
+        sort = selectors.sort_key(request.GET.get("sort"), searching=False)
+        resources = Resource.objects.none()
+        status = 400
+    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+    staff = is_staff_member(request.user)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "searching": filterset.searching,
+        "is_staff": staff,
+        "waiting": Resource.objects.filter(status=Resource.Status.SUGGESTED).count() if staff else 0,
+    }
+    return render(request, "resources/list.html", context, status=status)
+
+
+@login_for_anonymous
+def resource_detail(request, pk):
+    resource = resource_for_user(request.user, pk, queryset=selectors.resource_detail_queryset())
+    context = {
+        "resource": resource,
+        "merge_fields": MERGE_FIELDS,
+        "review_form": ReviewForm() if resource.user_can_change else None,
+    }
+    return render(request, "resources/detail.html", context)
+
+
+@login_for_anonymous
+def resource_file(request, pk):
+    """A resource's uploaded file, served only through the access check, never from a public URL."""
+    resource = resource_for_user(
+        request.user,
+        pk,
+        queryset=Resource.objects.only("pk", "title", "file", "file_type", "status", "is_public", "created_by_id"),
+    )
+    if not resource.file:
+        raise Http404("This resource has no file.")
+    try:
+        handle = resource.file.storage.open(resource.file.name, "rb")
+    except OSError as exc:
+        raise Http404("The file is missing.") from exc
+    content_type = resource.file_type or "application/octet-stream"
+    response = FileResponse(
+        handle,
+        as_attachment=content_type not in INLINE_TYPES,
+        filename=download_name(resource),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if not (resource.is_public and resource.status == Resource.Status.APPROVED):
+        patch_cache_control(response, private=True)
+    return response
+
+
+def download_name(resource):
+    """Stored as "resources/<random hex>-<safe original name>": offer the original name back."""
+    stored = resource.file.name.rsplit("/", 1)[-1]
+    return stored.split("-", 1)[1] if "-" in stored else stored
+
+
+def _save_or_show_errors(form, action):
+    """Run a service with the form's data; put its validation errors on the form. Returns the result or None."""
+    try:
+        return action(**form.service_kwargs())
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+    return None
+
+
+@staff_required
+def resource_new(request):
+    if request.method == "POST":
+        form = ResourceForm(request.POST, request.FILES)
+        if form.is_valid():
+            resource = _save_or_show_errors(form, lambda **data: services.resource_create(user=request.user, **data))
+            if resource is not None:
+                messages.success(request, _("“%(title)s” is in the library.") % {"title": resource.title})
+                return redirect(resource)
+    else:
+        form = ResourceForm()
+    return render(request, "resources/form.html", {"form": form, "resource": None}, status=400 if form.errors else 200)
+
+
+@staff_required
+def resource_edit(request, pk):
+    resource = resource_for_user(request.user, pk, change=True, queryset=selectors.resource_detail_queryset())
+    if request.method == "POST":
+        form = ResourceForm(request.POST, request.FILES, instance=resource)
+        if form.is_valid():
+            remove_file = form.cleaned_data.get("remove_file", False)
+            saved = _save_or_show_errors(
+                form,
+                lambda **data: services.resource_update(
+                    resource=resource, user=request.user, remove_file=remove_file, **data
+                ),
+            )
+            if saved is not None:
+                messages.success(request, _("Changes to “%(title)s” saved.") % {"title": saved.title})
+                return redirect(saved)
+    else:
+        form = ResourceForm(instance=resource)
+    return render(
+        request, "resources/form.html", {"form": form, "resource": resource}, status=400 if form.errors else 200
+    )
+
+
+@login_required_here
+def resource_suggest(request):
+    if request.method == "POST":
+        form = SuggestionForm(request.POST, request.FILES)
+        if form.is_valid():
+            resource = _save_or_show_errors(form, lambda **data: services.resource_suggest(user=request.user, **data))
+            if resource is not None:
+                messages.success(
+                    request,
+                    _("Thank you. Staff will review “%(title)s” before it joins the library.")
+                    % {"title": resource.title},
+                )
+                return redirect("resources:suggestions")
+    else:
+        form = SuggestionForm()
+    return render(request, "resources/suggest.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required_here
+def suggestion_list(request):
+    staff = is_staff_member(request.user)
+    suggestions = selectors.suggestions_for(request.user, staff=staff)
+    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "resources/suggestions.html", {"page": page, "is_staff": staff, "review_form": ReviewForm()})
+
+
+@require_POST
+@staff_required
+def resource_review(request, pk):
+    resource = resource_for_user(request.user, pk, change=True)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to add the resource to the library."))
+        return redirect(resource)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.resource_review(resource=resource, user=request.user, approve=approve, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(resource)
+    if approve:
+        messages.success(request, _("“%(title)s” is now in the library.") % {"title": resource.title})
+    else:
+        messages.info(request, _("“%(title)s” was not added.") % {"title": resource.title})
+    if request.POST.get("next") == "suggestions":
+        return redirect("resources:suggestions")
+    return redirect(resource)

@@ -1,0 +1,158 @@
+"""Writes to the resource library: add, change, suggest, approve and reject resources."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.roles import is_staff_member
+
+from .documents import check_upload, extract_text
+from .models import Resource, ResourceAudience
+
+# Fields a form or importer may set directly on a Resource.
+SIMPLE_FIELDS = [
+    "title",
+    "kind",
+    "summary",
+    "published_on",
+    "language",
+    "url",
+    "supersedes",
+    "translation_of",
+    "template_body",
+    "is_public",
+    "is_demo",
+]
+
+
+def _attach_file(resource, upload):
+    """Store a new upload on the resource, with its checked type, size and text; the old file is removed."""
+    content_type = check_upload(upload)
+    old_name = resource.file.name if resource.file else ""
+    resource.file = upload
+    resource.file_type = content_type
+    resource.file_size = upload.size
+    resource.extracted_text = extract_text(upload, content_type)
+    return old_name
+
+
+def _remove_file_later(storage, name):
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _set_relations(resource, *, topics, states, audiences):
+    if topics is not None:
+        resource.topics.set(topics)
+    if states is not None:
+        resource.states.set(states)
+    if audiences is not None:
+        wanted = set(audiences)
+        have = set(resource.audience_links.values_list("audience", flat=True))
+        resource.audience_links.exclude(audience__in=wanted).delete()
+        ResourceAudience.objects.bulk_create(
+            [ResourceAudience(resource=resource, audience=audience) for audience in sorted(wanted - have)]
+        )
+
+
+def _check_links(resource):
+    """The resource a new one supersedes or translates must be another, approved one."""
+    errors = {}
+    for field in ("supersedes", "translation_of"):
+        other = getattr(resource, field)
+        if other is None:
+            continue
+        if resource.pk and other.pk == resource.pk:
+            errors[field] = _("Choose another resource, not this one.")
+    if resource.translation_of is not None and resource.translation_of.language == resource.language:
+        errors["translation_of"] = _("A translation is in another language than the resource it translates.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def resource_create(
+    *,
+    user,
+    upload=None,
+    topics=(),
+    states=(),
+    audiences=(),
+    status=Resource.Status.APPROVED,
+    **fields,
+):
+    """Add a resource to the library (staff), or as a suggestion waiting for review."""
+    unknown = set(fields) - set(SIMPLE_FIELDS)
+    if unknown:
+        raise TypeError(f"resource_create() got unexpected fields {sorted(unknown)}")
+    resource = Resource(created_by=user, status=status, **fields)
+    with transaction.atomic():
+        if upload:
+            _attach_file(resource, upload)
+        _check_links(resource)
+        resource.full_clean(exclude=["file"] if upload else None)
+        resource.save()
+        _set_relations(resource, topics=topics, states=states, audiences=audiences)
+    return resource
+
+
+def resource_update(
+    *, resource, user, upload=None, remove_file=False, topics=None, states=None, audiences=None, **fields
+):
+    """Change a resource: its fields, relations, and file (a new upload replaces the old file)."""
+    if not is_staff_member(user):
+        raise PermissionDenied
+    unknown = set(fields) - set(SIMPLE_FIELDS)
+    if unknown:
+        raise TypeError(f"resource_update() got unexpected fields {sorted(unknown)}")
+    storage = resource.file.storage
+    old_name = ""
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(resource, name, value)
+        if upload:
+            old_name = _attach_file(resource, upload)
+        elif remove_file and resource.file:
+            old_name = resource.file.name
+            resource.file = ""
+            resource.file_type = ""
+            resource.file_size = None
+            resource.extracted_text = ""
+        _check_links(resource)
+        resource.full_clean(exclude=["file"] if upload else None)
+        resource.save()
+        _set_relations(resource, topics=topics, states=states, audiences=audiences)
+        _remove_file_later(storage, old_name)
+    return resource
+
+
+def resource_suggest(*, user, **kwargs):
+    """An organizer suggests a resource: it waits, unseen by others, until staff approve it."""
+    kwargs.pop("is_public", None)
+    kwargs.pop("is_demo", None)
+    return resource_create(user=user, status=Resource.Status.SUGGESTED, **kwargs)
+
+
+def resource_review(*, resource, user, approve, note=""):
+    """Staff approve a suggestion into the library, or reject it with a note the suggester sees."""
+    if not is_staff_member(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        if locked.status != Resource.Status.SUGGESTED:
+            raise ValidationError(_("This suggestion was already reviewed."))
+        locked.status = Resource.Status.APPROVED if approve else Resource.Status.REJECTED
+        locked.review_note = note
+        locked.reviewed_by = user
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+    return locked
+
+
+def resource_delete(*, resource, user):
+    if not is_staff_member(user):
+        raise PermissionDenied
+    storage, name = resource.file.storage, resource.file.name
+    with transaction.atomic():
+        resource.delete()
+        _remove_file_later(storage, name)
