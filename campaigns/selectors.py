@@ -114,7 +114,8 @@ def campaign_deadlines_ahead(campaign, *, limit=10):
     today = _today()
     qs = Deadline.objects.filter(campaign=campaign, status=Deadline.Status.OPEN)
     counts = qs.aggregate(overdue=Count("pk", filter=Q(due_date__lt=today)), total=Count("pk"))
-    rows = list(qs.select_related("owner", "meeting", "records_request").order_by("due_date", "due_time", "pk")[:limit])
+    rows = qs.select_related("owner", "meeting", "records_request__law").order_by("due_date", "due_time", "pk")
+    rows = list(rows[:limit])
     return rows, counts["overdue"], counts["total"]
 
 

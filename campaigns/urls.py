@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_meetings
+from . import views, views_meetings, views_requests
 
 app_name = "campaigns"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:pk>/meetings/<int:meeting_pk>/", views_meetings.meeting_detail, name="meeting-detail"),
     path("<int:pk>/meetings/<int:meeting_pk>/edit/", views_meetings.meeting_edit, name="meeting-edit"),
     path("<int:pk>/meetings/<int:meeting_pk>/discard/", views_meetings.meeting_discard, name="meeting-discard"),
+    path("<int:pk>/requests/new/", views_requests.request_new, name="request-new"),
+    path("<int:pk>/requests/due-preview/", views_requests.request_due_preview, name="request-due-preview"),
+    path("<int:pk>/requests/<int:request_pk>/", views_requests.request_detail, name="request-detail"),
     path("<int:pk>/deadlines/new/", views.deadline_new, name="deadline-new"),
     path("<int:pk>/deadlines/<int:deadline_pk>/edit/", views.deadline_edit, name="deadline-edit"),
     path("<int:pk>/deadlines/<int:deadline_pk>/<str:action>/", views.deadline_action, name="deadline-action"),
