@@ -573,3 +573,179 @@ class Deadline(models.Model):
     @property
     def is_overdue(self):
         return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+DEFAULT_LEAD_DAYS = [7, 1]
+MAX_LEAD_DAYS = 60
+
+
+def default_lead_days():
+    return list(DEFAULT_LEAD_DAYS)
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+class NotificationSettings(models.Model):
+    """How and when one user hears from the campaign desk by email. A user without a row gets the defaults."""
+
+    class DigestFrequency(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        DAILY = "daily", _("Daily")
+        OFF = "off", _("Off")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings", primary_key=True
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
+    language = models.CharField(
+        _("language of emails"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    reminder_emails = models.BooleanField(_("reminders before a deadline"), default=True)
+    # Days before the due date on which a reminder goes out (0 is the day itself).
+    reminder_lead_days = models.JSONField(_("reminder days before the due date"), default=default_lead_days)
+    overdue_emails = models.BooleanField(_("reminders when a deadline is overdue"), default=True)
+    digest_frequency = models.CharField(
+        _("status digest"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("weekly digest day"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=8)
+    digest_when_empty = models.BooleanField(_("send the digest even when nothing happened"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(digest_weekday__lte=6), name="notificationsettings_weekday"),
+            models.CheckConstraint(condition=Q(digest_hour__lte=23), name="notificationsettings_hour"),
+        ]
+
+    def __str__(self):
+        return f"Notification settings of {self.user}"
+
+    @property
+    def lead_days(self):
+        """The lead days as clean integers, whatever was stored."""
+        days = set()
+        for value in self.reminder_lead_days or []:
+            try:
+                day = int(value)
+            except (TypeError, ValueError):
+                continue
+            if 0 <= day <= MAX_LEAD_DAYS:
+                days.add(day)
+        return sorted(days, reverse=True)
+
+    @property
+    def opted_out_of(self):
+        """The kinds of email this user turned off (for the staff list of opt-outs)."""
+        kinds = []
+        if not self.reminder_emails:
+            kinds.append(EmailDelivery.Kind.REMINDER)
+        if not self.overdue_emails:
+            kinds.append(EmailDelivery.Kind.OVERDUE)
+        if self.digest_frequency == self.DigestFrequency.OFF:
+            kinds.append(EmailDelivery.Kind.DIGEST)
+        return kinds
+
+
+class EmailDelivery(models.Model):
+    """One email that must go out exactly once, keyed by what it is for.
+
+    Planning inserts the row (a second insert of the same key does nothing); a sender claims it with a
+    conditional UPDATE before sending, so a duplicated schedule, a re-run or two workers never send it
+    twice. A claim older than NOTIFICATIONS_CLAIM_STALE_SECONDS belongs to a worker that died; the next
+    run claims it again.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Deadline reminder")
+        OVERDUE = "overdue", _("Overdue reminder")
+        DIGEST = "digest", _("Status digest")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not needed any more")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries", verbose_name=_("to")
+    )
+    deadline = models.ForeignKey(
+        Deadline,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+        verbose_name=_("deadline"),
+    )
+    # Reminders: the due date they are about (a moved deadline gets new rows) and the days before
+    # it (reminder) or after it (overdue).
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    days = models.SmallIntegerField(_("days"), null=True, blank=True)
+    # Digests: the local date of the scheduled digest.
+    period = models.DateField(_("digest of"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("planned"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sent, skipped or failed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "user", "kind", "due_date", "days"],
+                condition=Q(deadline__isnull=False),
+                name="emaildelivery_reminder_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "period"], condition=Q(period__isnull=False), name="emaildelivery_digest_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="digest", period__isnull=False, deadline__isnull=True)
+                    | (
+                        Q(kind__in=["reminder", "overdue"], period__isnull=True)
+                        & Q(deadline__isnull=False, due_date__isnull=False, days__isnull=False)
+                    )
+                ),
+                name="emaildelivery_keyed_by_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(finished_at__isnull=False), name="emaildelivery_finished_has_time"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="emaildelivery_pending_idx"),
+            models.Index(fields=["status", "kind", "-created_at"], name="emaildelivery_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.user} ({self.get_status_display()})"
