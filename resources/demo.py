@@ -1,6 +1,7 @@
 """The demo library (seed_resources_demo) and the tiny PDFs it attaches."""
 
 import datetime
+import re
 
 
 def simple_pdf(lines, *, title=""):
@@ -194,6 +195,25 @@ Sincerely,
 {{ sender }}
 (Demo sample letter, updated edition)
 """
+
+
+def _unwrap(text):
+    """Join the lines of each prose paragraph (wrapped here to fit the source) into one line.
+
+    Short lines (address blocks, sign-offs) and list items stay on their own lines.
+    """
+    paragraphs = []
+    for paragraph in text.strip().split("\n\n"):
+        lines = []
+        for line in paragraph.splitlines():
+            is_item = re.match(r"^(\d+\.|-) ", line)
+            if lines and len(lines[-1]) > 60 and not is_item:
+                lines[-1] = f"{lines[-1]} {line}"
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs) + "\n"
+
 
 # slug, title, kind, date, language, topics, audiences, states, summary, extras
 DEMO_RESOURCES = [
@@ -547,7 +567,7 @@ DEMO_RESOURCES = [
         "topics": ["detainers", "notifications", "jail-access"],
         "audiences": ["elected_officials"],
         "summary": "A letter asking a county board to stop holds, release-date notices and ICE access to the jail.",
-        "template": BOARD_LETTER_EN,
+        "template": _unwrap(BOARD_LETTER_EN),
     },
     {
         "slug": "board-letter-es",
@@ -558,7 +578,7 @@ DEMO_RESOURCES = [
         "topics": ["detainers", "notifications"],
         "audiences": ["elected_officials"],
         "summary": "Carta que pide a la junta del condado poner fin a las retenciones, avisos y acceso de ICE.",
-        "template": BOARD_LETTER_ES,
+        "template": _unwrap(BOARD_LETTER_ES),
         "translation_of": "board-letter",
     },
     {
@@ -569,7 +589,7 @@ DEMO_RESOURCES = [
         "topics": ["sheriffs"],
         "audiences": ["law_enforcement"],
         "summary": "A short, polite request for a meeting about the jail's practices with ICE.",
-        "template": SHERIFF_MEETING_LETTER,
+        "template": _unwrap(SHERIFF_MEETING_LETTER),
     },
     {
         "slug": "end-287g-letter",
@@ -579,7 +599,7 @@ DEMO_RESOURCES = [
         "topics": ["287g", "sheriffs"],
         "audiences": ["law_enforcement", "elected_officials"],
         "summary": "A letter to a sheriff or county executive asking for written notice ending the agreement.",
-        "template": END_287G_LETTER,
+        "template": _unwrap(END_287G_LETTER),
     },
     {
         "slug": "records-cover-letter",
@@ -589,7 +609,7 @@ DEMO_RESOURCES = [
         "topics": ["records-requests", "detainers"],
         "audiences": ["advocates"],
         "summary": "A request for detainers, release notices, agreements and policies, ready to fill in.",
-        "template": RECORDS_COVER_LETTER,
+        "template": _unwrap(RECORDS_COVER_LETTER),
     },
     {
         "slug": "counsel-letter-2014",
@@ -599,7 +619,7 @@ DEMO_RESOURCES = [
         "topics": ["detainers"],
         "audiences": ["elected_officials"],
         "summary": "A letter asking county counsel to advise the sheriff after the detainer rulings of that year.",
-        "template": COUNSEL_LETTER_OLD,
+        "template": _unwrap(COUNSEL_LETTER_OLD),
     },
     {
         "slug": "counsel-letter-2020",
@@ -609,7 +629,7 @@ DEMO_RESOURCES = [
         "topics": ["detainers"],
         "audiences": ["elected_officials"],
         "summary": "Updated letter asking county counsel to advise against honoring detainers not signed by a judge.",
-        "template": COUNSEL_LETTER_NEW,
+        "template": _unwrap(COUNSEL_LETTER_NEW),
         "supersedes": "counsel-letter-2014",
     },
     {
@@ -828,7 +848,7 @@ def seed_resources_demo(stdout, *, user=None):
                 updated += bool(changed)
             by_slug[entry["slug"]] = resource
     unchanged = len(DEMO_RESOURCES) - created - updated
-    stdout.write(f"Demo resources: {created} created, {updated} updated, {max(unchanged, 0)} unchanged.")
+    stdout.write(f"Demo resources: {created} created, {updated} updated, {max(unchanged, 0)} unchanged.\n")
     return by_slug
 
 

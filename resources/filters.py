@@ -26,7 +26,13 @@ class ResourceFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title, summary or document")}),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control",
+                "placeholder": _("Words in the title, summary or document"),
+            }
+        ),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind"))
     topic = django_filters.ModelChoiceFilter(

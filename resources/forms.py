@@ -22,7 +22,7 @@ class ResourceForm(forms.Form):
     """Staff: every field of a library resource. Also the base of the organizer's suggestion form."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices])
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     published_on = forms.DateField(label=_("Publication date"), widget=forms.DateInput(attrs={"type": "date"}))
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.ENGLISH)
