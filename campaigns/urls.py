@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_meetings, views_requests
+from . import views, views_meetings, views_questions, views_requests
 
 app_name = "campaigns"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_new, name="new"),
     path("jurisdiction-options/", views.jurisdiction_options, name="jurisdiction-options"),
+    path("question-sets/", views_questions.question_set_list, name="question-sets"),
+    path("question-sets/new/", views_questions.question_set_new, name="question-set-new"),
+    path("question-sets/<int:set_pk>/", views_questions.question_set_detail, name="question-set-detail"),
+    path("question-sets/<int:set_pk>/edit/", views_questions.question_set_edit, name="question-set-edit"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("<int:pk>/stage/", views.campaign_stage, name="stage"),
