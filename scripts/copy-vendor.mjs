@@ -15,6 +15,9 @@ const files = {
   "topojson-client/dist/topojson-client.min.js": "topojson/topojson-client.min.js",
   "us-atlas/counties-10m.json": "us-atlas/counties-10m.json",
   "us-atlas/states-10m.json": "us-atlas/states-10m.json",
+  "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+  // The minified file names its source map; the manifest storage of production needs it to exist.
+  "chart.js/dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
 };
 rmSync(out, { recursive: true, force: true });
 for (const [from, to] of Object.entries(files)) {
