@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from campaigns.access import campaign_for_user
 from core.roles import is_staff_member
 
 from . import selectors, services
@@ -21,9 +24,9 @@ from .access import (
 )
 from .documents import INLINE_TYPES
 from .filters import ResourceFilter
-from .forms import ResourceForm, ReviewForm, SuggestionForm
+from .forms import AssignForm, ResourceForm, ReviewForm, SuggestionForm, WithdrawForm
 from .letters import MERGE_FIELDS
-from .models import Resource
+from .models import Assignment, Resource
 
 PAGE_SIZE = 20
 
@@ -60,6 +63,8 @@ def resource_detail(request, pk):
         "resource": resource,
         "merge_fields": MERGE_FIELDS,
         "review_form": ReviewForm() if resource.user_can_change else None,
+        "assignments": selectors.assignments_of_resource(resource, request.user),
+        "from_campaign": request.GET.get("from_campaign", ""),
     }
     return render(request, "resources/detail.html", context)
 
@@ -194,3 +199,101 @@ def resource_review(request, pk):
     if request.POST.get("next") == "suggestions":
         return redirect("resources:suggestions")
     return redirect(resource)
+
+
+# -- assignments to campaigns ---------------------------------------------------------------------------
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@staff_required
+def resource_assign(request, pk):
+    resource = resource_for_user(request.user, pk, change=True)
+    if resource.status != Resource.Status.APPROVED:
+        messages.error(request, _("Only resources in the library can be assigned; review the suggestion first."))
+        return redirect(resource)
+    if request.method == "POST":
+        form = AssignForm(request.POST, resource=resource)
+        if form.is_valid():
+            try:
+                created, skipped = services.assignment_create(
+                    resource=resource,
+                    campaigns=list(form.cleaned_data["campaigns"]),
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        ngettext("Assigned to %(count)d campaign.", "Assigned to %(count)d campaigns.", len(created))
+                        % {"count": len(created)},
+                    )
+                if skipped:
+                    messages.info(
+                        request,
+                        _("Already assigned, left as it was: %(names)s.")
+                        % {"names": ", ".join(campaign.name for campaign in skipped)},
+                    )
+                return redirect(_safe_next(request, resource.get_absolute_url()))
+    else:
+        form = AssignForm(resource=resource, initial={"campaigns": request.GET.getlist("campaign")})
+    context = {
+        "resource": resource,
+        "form": form,
+        "assigned": [a for a in selectors.assignments_of_resource(resource, request.user) if a.is_active],
+        "next": _safe_next(request, ""),
+    }
+    return render(request, "resources/assign.html", context, status=400 if form.errors else 200)
+
+
+def _assignment_for_user(user, pk, *, manage=False):
+    """The assignment if `user` may see its campaign (404 otherwise); staff only when managing (403)."""
+    assignment = get_object_or_404(Assignment.objects.select_related("resource", "campaign"), pk=pk)
+    campaign_for_user(user, assignment.campaign_id, manage=manage)
+    return assignment
+
+
+@login_required_here
+def assignment_open(request, pk):
+    """An organizer opens an assignment from their campaign page: it is no longer new for them."""
+    assignment = _assignment_for_user(request.user, pk)
+    services.assignment_mark_opened(assignment=assignment, user=request.user)
+    return redirect(f"{assignment.resource.get_absolute_url()}?from_campaign={assignment.campaign_id}")
+
+
+@login_required_here
+def assignment_withdraw(request, pk):
+    # Organizers not on the campaign get 404, those on it 403: the campaign access helper decides.
+    assignment = _assignment_for_user(request.user, pk, manage=True)
+    default_next = assignment.campaign.get_absolute_url()
+    if not assignment.is_active:
+        messages.info(request, _("This assignment was already withdrawn."))
+        return redirect(_safe_next(request, default_next))
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.assignment_withdraw(
+                    assignment=assignment, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                messages.info(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” withdrawn from %(campaign)s.")
+                    % {"title": assignment.resource.title, "campaign": assignment.campaign.name},
+                )
+            return redirect(_safe_next(request, default_next))
+    else:
+        form = WithdrawForm()
+    context = {"assignment": assignment, "form": form, "next": _safe_next(request, "")}
+    return render(request, "resources/withdraw.html", context, status=400 if form.errors else 200)
