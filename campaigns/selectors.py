@@ -153,6 +153,7 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
         meetings = (
             Meeting.objects.filter(campaign=campaign)
             .select_related("question_set", "logged_by", "created_by")
+            .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("name")))
             .annotate(
                 answer_count=Count("answers", filter=~Q(answers__assessment="not_asked"), distinct=True),
             )
@@ -171,7 +172,9 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
     if kind in (None, "deadlines"):
         # An open deadline appears when it was set; a closed one when it was done or cancelled.
         deadlines = (
+            # A records-response deadline is told by its request's own entry.
             Deadline.objects.filter(campaign=campaign)
+            .exclude(kind=Deadline.Kind.RECORDS_DUE)
             .select_related("completed_by", "owner", "created_by")
             .annotate(event_at=Coalesce("completed_at", "created_at"))
             .order_by("-event_at", "-pk")[:upto]
