@@ -106,3 +106,53 @@ class RecordsRequestAdmin(admin.ModelAdmin):
     search_fields = ["subject", "agency__name", "campaign__name"]
     list_select_related = ["agency", "campaign"]
     raw_id_fields = ["campaign", "agency", "law", "created_by"]
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+@admin.register(models.NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "time_zone", "language", "reminder_emails", "overdue_emails", "digest_frequency"]
+    list_filter = ["reminder_emails", "overdue_emails", "digest_frequency", "language"]
+    search_fields = ["user__username", "user__email", "user__last_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(models.EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    """Every planned email; admins filter on Failed to see what could not be sent after every retry."""
+
+    list_display = ["pk", "kind", "user", "deadline", "due_date", "days", "period", "status", "attempts", "finished_at"]
+    list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["user__username", "user__email", "deadline__title", "last_error"]
+    list_select_related = ["user", "deadline"]
+    raw_id_fields = ["user", "deadline"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in models.EmailDelivery._meta.fields if f.name != "id"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send the selected failed emails again")
+    def send_again(self, request, queryset):
+        from django.db import transaction
+
+        from .tasks import send_deliveries
+
+        with transaction.atomic():
+            ids = list(
+                queryset.filter(status=models.EmailDelivery.Status.FAILED).values_list("pk", flat=True).order_by("pk")
+            )
+            models.EmailDelivery.objects.filter(pk__in=ids).update(
+                status=models.EmailDelivery.Status.PENDING,
+                attempts=0,
+                claimed_at=None,
+                claim_token=None,
+                next_attempt_at=None,
+                finished_at=None,
+            )
+            transaction.on_commit(lambda: send_deliveries.delay(ids) if ids else None)
+        self.message_user(request, f"{len(ids)} emails queued again.")

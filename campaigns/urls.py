@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_meetings, views_questions, views_requests
+from . import views, views_meetings, views_notifications, views_questions, views_requests
 
 app_name = "campaigns"
 
@@ -29,4 +29,7 @@ urlpatterns = [
     path("<int:pk>/deadlines/new/", views.deadline_new, name="deadline-new"),
     path("<int:pk>/deadlines/<int:deadline_pk>/edit/", views.deadline_edit, name="deadline-edit"),
     path("<int:pk>/deadlines/<int:deadline_pk>/<str:action>/", views.deadline_action, name="deadline-action"),
+    path("notifications/", views_notifications.notification_settings, name="notification-settings"),
+    path("notifications/opt-outs/", views_notifications.notification_opt_outs, name="notification-opt-outs"),
+    path("unsubscribe/<str:token>/", views_notifications.unsubscribe, name="unsubscribe"),
 ]

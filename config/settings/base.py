@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab  # noqa: F401  (used by the beat schedule as it grows)
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -145,7 +145,30 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    # Hourly: each user's reminders go out in their local morning and digests at their chosen hour.
+    # A tick that waited longer than an hour in the queue is dropped; the next one does its work.
+    "send-reminders": {
+        "task": "campaigns.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+    "send-digests": {
+        "task": "campaigns.tasks.send_digests",
+        "schedule": crontab(minute=10),
+        "options": {"expires": 55 * 60},
+    },
 }
+
+# Reminders and digests (campaigns.notifications).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in emails are absolute
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+NOTIFICATIONS_REMINDER_HOUR = env.int("NOTIFICATIONS_REMINDER_HOUR", default=8)  # local hour, from which on
+# A claimed email not sent after this long belongs to a worker that died; the next run sends it.
+# Longer than one send can take (EMAIL_TIMEOUT), so a slow send is never taken for a dead one.
+NOTIFICATIONS_CLAIM_STALE_SECONDS = env.int("NOTIFICATIONS_CLAIM_STALE_SECONDS", default=15 * 60)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)  # doubles each time
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=25)  # emails per task
 
 LOGGING = {
     "version": 1,

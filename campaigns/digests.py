@@ -1,0 +1,293 @@
+"""What a status digest says: for many users at once, in a fixed number of queries.
+
+`build_digests(recipients, now=...)` reads the period's activity once for the whole batch (every
+campaign when a staff member or admin is in it, otherwise the union of the organizers' campaigns)
+and hands each user the part they may see, in their own window and time zone. The number of
+queries does not depend on how many users, campaigns, meetings or deadlines there are.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from core.roles import ADMIN, ORGANIZER, STAFF
+
+from .models import (
+    OUTCOME_STAGES,
+    Campaign,
+    Deadline,
+    Meeting,
+    Membership,
+    RecordsRequest,
+    Stage,
+    StageChange,
+)
+
+UPCOMING_DAYS = 14
+STALE_DAYS = 30
+# Longer lists end with "and N more" and a link to the campaign list, so a digest stays readable.
+MAX_ITEMS = 20
+MAX_SUMMARY_ROWS = 40
+
+# Statuses in which an agency has answered a records request.
+ANSWERED_REQUEST_STATUSES = {
+    RecordsRequest.Status.ACKNOWLEDGED,
+    RecordsRequest.Status.EXTENDED,
+    RecordsRequest.Status.PARTLY_FULFILLED,
+    RecordsRequest.Status.FULFILLED,
+    RecordsRequest.Status.DENIED,
+}
+
+
+def absolute_url(path):
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@dataclass
+class DigestRecipient:
+    """Who a digest is for, and which window of their local time it reports on."""
+
+    user: object
+    role: str
+    zone: object  # ZoneInfo
+    start: datetime  # aware, inclusive: the previous scheduled digest
+    end: datetime  # aware, exclusive: this scheduled digest
+    campaign_ids: frozenset | None = None  # None: every campaign (staff and admins)
+    frequency: str = "weekly"
+
+    @property
+    def today(self):
+        """The local date of the digest: upcoming and overdue deadlines count from it."""
+        return self.end.astimezone(self.zone).date()
+
+    @property
+    def first_day(self):
+        return self.start.astimezone(self.zone).date()
+
+
+@dataclass
+class Section:
+    items: list = field(default_factory=list)
+    total: int = 0
+    more_url: str = ""
+
+    @property
+    def more(self):
+        return self.total - len(self.items)
+
+    def __bool__(self):
+        return self.total > 0
+
+
+@dataclass
+class Digest:
+    recipient: DigestRecipient
+    stage_changes: Section
+    meetings: Section
+    requests: Section
+    upcoming: Section
+    overdue: Section
+    stale: Section
+    summary: list | None = None  # admins: one row per campaign with something to report
+    summary_more: int = 0
+    stage_counts: list | None = None  # admins: (stage label, count)
+
+    @property
+    def sections(self):
+        return [self.stage_changes, self.meetings, self.requests, self.upcoming, self.overdue, self.stale]
+
+    @property
+    def is_empty(self):
+        return not any(self.sections)
+
+    @property
+    def counts(self):
+        return {
+            "stage_changes": self.stage_changes.total,
+            "meetings": self.meetings.total,
+            "requests": self.requests.total,
+            "upcoming": self.upcoming.total,
+            "overdue": self.overdue.total,
+            "stale": self.stale.total,
+        }
+
+
+def _section(rows, more_url=""):
+    return Section(items=rows[:MAX_ITEMS], total=len(rows), more_url=more_url)
+
+
+def _campaign_link(campaign):
+    return absolute_url(campaign.get_absolute_url())
+
+
+def _visible(recipient, campaign_id):
+    return recipient.campaign_ids is None or campaign_id in recipient.campaign_ids
+
+
+def organizer_campaign_ids(user_ids):
+    """{user id: frozenset of campaign ids} for organizers (one query)."""
+    by_user = defaultdict(set)
+    for user_id, campaign_id in Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "campaign_id"):
+        by_user[user_id].add(campaign_id)
+    return {user_id: frozenset(by_user.get(user_id, ())) for user_id in user_ids}
+
+
+def build_digests(recipients, *, now):
+    """{user id: Digest} for every recipient, in a fixed number of queries (at most eight)."""
+    recipients = list(recipients)
+    if not recipients:
+        return {}
+    scoped = [r for r in recipients if r.campaign_ids is not None]
+    everything = len(scoped) < len(recipients)
+    campaign_filter = stale_filter = Q()
+    if not everything:
+        campaign_ids = set().union(*(r.campaign_ids for r in scoped))
+        campaign_filter, stale_filter = Q(campaign_id__in=campaign_ids), Q(pk__in=campaign_ids)
+    start = min(r.start for r in recipients)
+    end = max(r.end for r in recipients)
+    first_day = min(r.first_day for r in recipients)
+    last_today = max(r.today for r in recipients)
+
+    stage_changes = list(
+        StageChange.objects.filter(campaign_filter, changed_at__gte=start, changed_at__lt=end)
+        .select_related("campaign", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    meetings = list(
+        Meeting.objects.filter(campaign_filter, status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end)
+        .select_related("campaign", "logged_by")
+        .order_by("-held_at", "-pk")
+    )
+    requests = list(
+        RecordsRequest.objects.filter(campaign_filter)
+        .filter(
+            Q(sent_on__gte=first_day, sent_on__lte=last_today)
+            | Q(status__in=ANSWERED_REQUEST_STATUSES, updated_at__gte=start, updated_at__lt=end)
+        )
+        .select_related("campaign", "agency")
+        .order_by("-updated_at", "-pk")
+    )
+    deadlines = list(
+        Deadline.objects.filter(
+            campaign_filter, status=Deadline.Status.OPEN, due_date__lte=last_today + timedelta(days=UPCOMING_DAYS)
+        )
+        .select_related("campaign", "owner")
+        .order_by("due_date", "due_time", "pk")
+    )
+    stale = list(
+        Campaign.objects.filter(stale_filter, last_activity_at__lt=end - timedelta(days=STALE_DAYS))
+        .exclude(stage__in=OUTCOME_STAGES)
+        .select_related("jurisdiction__state")
+        .order_by("last_activity_at", "pk")
+    )
+    stage_counts = None
+    if any(r.role == ADMIN for r in recipients):
+        counts = dict(Campaign.objects.values_list("stage").annotate(n=Count("pk")).order_by())
+        stage_counts = [(label, counts.get(value, 0)) for value, label in Stage.choices if counts.get(value)]
+
+    list_url = absolute_url(reverse("campaigns:list"))
+    digests = {}
+    for r in recipients:
+        today = r.today
+        mine_changes = [c for c in stage_changes if _visible(r, c.campaign_id) and r.start <= c.changed_at < r.end]
+        mine_meetings = [m for m in meetings if _visible(r, m.campaign_id) and r.start <= m.logged_at < r.end]
+        mine_requests = []
+        for req in requests:
+            if not _visible(r, req.campaign_id):
+                continue
+            sent = req.sent_on is not None and r.first_day <= req.sent_on < today
+            answered = req.status in ANSWERED_REQUEST_STATUSES and r.start <= req.updated_at < r.end
+            if sent or answered:
+                mine_requests.append((req, "answered" if answered else "sent"))
+        upcoming_until = today + timedelta(days=UPCOMING_DAYS)
+        # Items are (object, number of days) pairs: the objects are shared by every recipient.
+        mine_upcoming = [
+            (d, (d.due_date - today).days)
+            for d in deadlines
+            if _visible(r, d.campaign_id) and today <= d.due_date <= upcoming_until
+        ]
+        mine_overdue = sorted(
+            ((d, (today - d.due_date).days) for d in deadlines if _visible(r, d.campaign_id) and d.due_date < today),
+            key=lambda pair: (-pair[1], pair[0].pk),
+        )
+        mine_stale = [
+            (c, (r.end - c.last_activity_at).days)
+            for c in stale
+            if _visible(r, c.pk) and c.last_activity_at < r.end - timedelta(days=STALE_DAYS)
+        ]
+        digest = Digest(
+            recipient=r,
+            stage_changes=_section(mine_changes),
+            meetings=_section(mine_meetings),
+            requests=_section(mine_requests),
+            upcoming=_section(mine_upcoming),
+            overdue=_section(mine_overdue, more_url=f"{list_url}?overdue=yes"),
+            stale=_section(mine_stale, more_url=f"{list_url}?activity=stale30&sort=-activity"),
+        )
+        if r.role == ADMIN:
+            digest.stage_counts = stage_counts
+            digest.summary, digest.summary_more = _summary(
+                mine_changes, mine_meetings, mine_requests, mine_upcoming, mine_overdue
+            )
+        digests[r.user.pk] = digest
+    return digests
+
+
+@dataclass
+class SummaryRow:
+    campaign: Campaign
+    url: str
+    stage_changes: int = 0
+    meetings: int = 0
+    requests: int = 0
+    upcoming: int = 0
+    overdue: int = 0
+
+
+def _summary(changes, meetings, requests, upcoming, overdue):
+    """Admins' table: one row per campaign with activity or deadlines, most overdue first."""
+    rows = {}
+
+    def row(campaign):
+        if campaign.pk not in rows:
+            rows[campaign.pk] = SummaryRow(campaign=campaign, url=_campaign_link(campaign))
+        return rows[campaign.pk]
+
+    for change in changes:
+        row(change.campaign).stage_changes += 1
+    for meeting in meetings:
+        row(meeting.campaign).meetings += 1
+    for req, _state in requests:
+        row(req.campaign).requests += 1
+    for deadline, _days in upcoming:
+        row(deadline.campaign).upcoming += 1
+    for deadline, _days in overdue:
+        row(deadline.campaign).overdue += 1
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (-r.overdue, -(r.stage_changes + r.meetings + r.requests), r.campaign.name.lower()),
+    )
+    return ordered[:MAX_SUMMARY_ROWS], max(0, len(ordered) - MAX_SUMMARY_ROWS)
+
+
+def role_names(user_ids):
+    """{user id: highest role} for many users in one query (superusers count as admins)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    names = defaultdict(set)
+    rows = User.groups.through.objects.filter(user_id__in=user_ids, group__name__in=[ADMIN, STAFF, ORGANIZER])
+    for user_id, name in rows.values_list("user_id", "group__name"):
+        names[user_id].add(name)
+    roles = {}
+    for user_id in user_ids:
+        for role in (ADMIN, STAFF, ORGANIZER):
+            if role in names[user_id]:
+                roles[user_id] = role
+                break
+    return roles

@@ -1,0 +1,96 @@
+"""Notification pages: each user's settings, the staff list of who opted out, and unsubscribing from an email.
+
+Unsubscribing needs no sign-in: the link carries a signed token (user and kind of email). The page
+asks to confirm; mail clients that offer a one-click button POST to the same address (RFC 8058).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from core.roles import is_admin, is_staff_member
+
+from . import notifications
+from .models import EmailDelivery
+from .notification_forms import NotificationSettingsForm
+
+OPT_OUTS_PAGE_SIZE = 50
+
+
+@login_required
+def notification_settings(request):
+    prefs = notifications.settings_of(request.user)
+    form = NotificationSettingsForm(request.POST or None, instance=prefs)
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_settings_save(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("campaigns:notification-settings")
+    return render(
+        request,
+        "campaigns/notification_settings.html",
+        {"form": form, "can_see_opt_outs": is_staff_member(request.user), "has_email": bool(request.user.email)},
+    )
+
+
+@login_required
+def notification_opt_outs(request):
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    page = Paginator(notifications.opted_out(), OPT_OUTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    failed = None
+    if is_admin(request.user):
+        failed = EmailDelivery.objects.filter(status=EmailDelivery.Status.FAILED).count()
+    return render(request, "campaigns/notification_opt_outs.html", {"page": page, "failed": failed})
+
+
+KIND_LABELS = {
+    EmailDelivery.Kind.REMINDER: EmailDelivery.Kind.REMINDER.label,
+    EmailDelivery.Kind.OVERDUE: EmailDelivery.Kind.OVERDUE.label,
+    EmailDelivery.Kind.DIGEST: EmailDelivery.Kind.DIGEST.label,
+}
+
+
+@csrf_exempt  # the signed token in the address is the credential; mail clients POST without a form
+@never_cache
+def unsubscribe(request, token):
+    try:
+        user_id, kind = notifications.read_unsubscribe_token(token)
+        user = get_user_model().objects.get(pk=user_id)
+    except (signing.BadSignature, get_user_model().DoesNotExist):
+        return render(request, "campaigns/notification_unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        scope = request.POST.get("scope", kind)
+        if scope not in (kind, notifications.UNSUBSCRIBE_ALL):
+            scope = kind
+        notifications.notification_unsubscribe(user=user, kind=scope)
+        if one_click:
+            return HttpResponse(_("You are unsubscribed."), content_type="text/plain; charset=utf-8")
+        return render(
+            request,
+            "campaigns/notification_unsubscribe.html",
+            {"done": True, "kind": kind, "scope": scope, "kind_label": KIND_LABELS.get(kind, "")},
+        )
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(
+        request,
+        "campaigns/notification_unsubscribe.html",
+        {"kind": kind, "kind_label": KIND_LABELS.get(kind, ""), "masked_email": _mask(user.email)},
+    )
+
+
+def _mask(email):
+    """j•••@example.org: enough to recognize one's address, not enough to learn someone else's."""
+    name, _at, domain = (email or "").partition("@")
+    if not domain:
+        return ""
+    return f"{name[:1]}•••@{domain}"

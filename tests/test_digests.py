@@ -1,0 +1,345 @@
+"""Status digests: when they go out (weekday, hour, time zone), what each role reads in them, the
+empty-digest preference, Spanish, exactly once, and a query count that grows with users only."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from campaigns import notifications
+from campaigns.models import (
+    Campaign,
+    EmailDelivery,
+    Meeting,
+    NotificationSettings,
+    RecordsRequest,
+    Stage,
+    StageChange,
+)
+from core import roles
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+# Monday 16 March 2026, 08:05 in Los Angeles (PDT): the default weekly digest is due.
+MONDAY = datetime(2026, 3, 16, 15, 5, tzinfo=UTC)
+IN_WINDOW = datetime(2026, 3, 12, 18, 0, tzinfo=UTC)
+BEFORE_WINDOW = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)  # 07:00 PDT on the previous Monday
+
+
+def at(moment):
+    return time_machine.travel(moment, tick=False)
+
+
+def person(role, zone="America/Los_Angeles", **prefs):
+    user = f.UserFactory(role=role)
+    NotificationSettings.objects.create(user=user, time_zone=zone, **prefs)
+    return user
+
+
+def run(moment=MONDAY):
+    with at(moment):
+        ids = notifications.dispatch("digests")
+        return notifications.deliver(ids)
+
+
+def digest_of(user):
+    (message,) = [m for m in mail.outbox if m.to == [user.email]]
+    return message
+
+
+@pytest.fixture
+def world():
+    """Two campaigns with a week of activity, a quiet third one, and the people on them."""
+    with at(datetime(2026, 1, 5, 18, 0, tzinfo=UTC)):
+        staff = person(roles.STAFF)
+        admin = person(roles.ADMIN)
+        mine_org = person(roles.ORGANIZER)
+        other_org = person(roles.ORGANIZER)
+        mine = f.CampaignFactory(name="End holds in Alpha County", lead=staff)
+        other = f.CampaignFactory(name="Beta County 287(g)", lead=staff)
+        quiet = f.CampaignFactory(name="Gamma County jail access", stage=Stage.PAUSED)
+        f.MembershipFactory(campaign=mine, user=mine_org)
+        f.MembershipFactory(campaign=other, user=other_org)
+    with at(IN_WINDOW):
+        StageChange.objects.create(campaign=mine, from_stage="research", to_stage="coalition", changed_by=staff)
+        f.MeetingFactory(campaign=mine, held_at=IN_WINDOW, logged_at=IN_WINDOW, location="Sheriff's office")
+        f.MeetingFactory(campaign=other, held_at=IN_WINDOW, logged_at=IN_WINDOW, location="Board chambers")
+        f.MeetingFactory(campaign=mine, held_at=IN_WINDOW, logged_at=None, status=Meeting.Status.DRAFT)
+        agency = f.AgencyFactory(jurisdiction=mine.jurisdiction, name="Alpha County Sheriff")
+        f.RecordsRequestFactory(
+            campaign=mine, agency=agency, subject="Detainer logs", status="sent", sent_on=date(2026, 3, 10)
+        )
+        answered = f.RecordsRequestFactory(
+            campaign=mine, agency=agency, subject="ICE emails", status="fulfilled", sent_on=date(2026, 2, 1)
+        )
+        f.DeadlineFactory(campaign=mine, title="Board vote", due_date=date(2026, 3, 20), owner=mine_org)
+        f.DeadlineFactory(campaign=mine, title="Last day of the window", due_date=date(2026, 3, 30))
+        f.DeadlineFactory(campaign=mine, title="Too far ahead", due_date=date(2026, 3, 31))
+        f.DeadlineFactory(campaign=mine, title="Send the letter", due_date=date(2026, 3, 10))
+        f.DeadlineFactory(
+            campaign=mine, title="Closed long ago", due_date=date(2026, 3, 2), status="done", completed_at=IN_WINDOW
+        )
+        f.DeadlineFactory(campaign=other, title="Public comment closes", due_date=date(2026, 3, 18))
+    with at(BEFORE_WINDOW):
+        StageChange.objects.create(campaign=mine, from_stage="", to_stage="research")
+        f.MeetingFactory(campaign=mine, held_at=BEFORE_WINDOW, logged_at=BEFORE_WINDOW, location="Too early")
+    RecordsRequest.objects.filter(pk=answered.pk).update(updated_at=IN_WINDOW)
+    Campaign.objects.filter(pk__in=[mine.pk, other.pk]).update(last_activity_at=IN_WINDOW)
+    Campaign.objects.filter(pk=quiet.pk).update(last_activity_at=MONDAY - timedelta(days=45, hours=1))
+    return {
+        "staff": staff,
+        "admin": admin,
+        "organizer": mine_org,
+        "other_organizer": other_org,
+        "mine": mine,
+        "other": other,
+        "quiet": quiet,
+    }
+
+
+# --- when ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prefs,moment,due",
+    [
+        ({}, MONDAY - timedelta(minutes=10), False),  # 07:55 PDT
+        ({}, MONDAY, True),
+        ({}, MONDAY + timedelta(hours=23), True),  # the worker was down: caught up the same day
+        ({}, MONDAY + timedelta(hours=24), False),  # a day late: wait for next week
+        ({}, MONDAY + timedelta(days=1), False),
+        ({"digest_weekday": 4}, datetime(2026, 3, 20, 15, 5, tzinfo=UTC), True),  # Friday
+        ({"digest_weekday": 4}, MONDAY, False),
+        ({"digest_hour": 17}, datetime(2026, 3, 17, 0, 5, tzinfo=UTC), True),  # 17:05 PDT Monday
+        ({"digest_hour": 17}, datetime(2026, 3, 16, 23, 55, tzinfo=UTC), False),
+        ({"digest_frequency": "daily"}, datetime(2026, 3, 18, 15, 5, tzinfo=UTC), True),
+        ({"digest_frequency": "off"}, MONDAY, False),
+        # Honolulu: Monday 08:00 HST is 18:00 UTC.
+        ({"time_zone": "Pacific/Honolulu"}, datetime(2026, 3, 16, 17, 55, tzinfo=UTC), False),
+        ({"time_zone": "Pacific/Honolulu"}, datetime(2026, 3, 16, 18, 5, tzinfo=UTC), True),
+        # New York, the Monday after daylight saving started (8 March): 08:00 EDT is 12:00 UTC.
+        ({"time_zone": "America/New_York"}, datetime(2026, 3, 9, 12, 5, tzinfo=UTC), True),
+        ({"time_zone": "America/New_York"}, datetime(2026, 3, 9, 11, 55, tzinfo=UTC), False),
+        # Los Angeles, the Monday after daylight saving ended (1 November): 08:00 PST is 16:00 UTC.
+        ({}, datetime(2026, 11, 2, 15, 55, tzinfo=UTC), False),
+        ({}, datetime(2026, 11, 2, 16, 5, tzinfo=UTC), True),
+    ],
+)
+def test_digest_goes_out_on_the_chosen_day_and_local_hour(prefs, moment, due):
+    zone = prefs.pop("time_zone", "America/Los_Angeles")
+    user = person(roles.STAFF, zone, digest_when_empty=True, **prefs)
+    run(moment)
+    assert len(mail.outbox) == (1 if due else 0)
+    if due:
+        assert EmailDelivery.objects.get().user == user
+
+
+def test_weekly_digest_period_is_the_local_date_and_daylight_saving_keeps_the_hour():
+    person(roles.STAFF, digest_when_empty=True)
+    run(datetime(2026, 3, 2, 16, 5, tzinfo=UTC))  # Monday 2 March, 08:05 PST
+    run(datetime(2026, 3, 9, 15, 5, tzinfo=UTC))  # Monday 9 March, 08:05 PDT
+    assert list(EmailDelivery.objects.order_by("period").values_list("period", flat=True)) == [
+        date(2026, 3, 2),
+        date(2026, 3, 9),
+    ]
+    # The week across the change is 167 hours long: it starts and ends at 08:00 local.
+    assert "from March 2, 2026 to March 9, 2026" in mail.outbox[1].body
+
+
+# --- what each role reads ------------------------------------------------------------------------
+
+
+def test_organizer_digest_has_their_campaigns_only(world):
+    run()
+    message = digest_of(world["organizer"])
+    text, html = message.body, message.alternatives[0][0]
+    assert message.subject == "Weekly digest, March 16: 1 overdue, 2 due in the next 14 days"
+    assert "Your campaigns" in text
+    assert "Research → Coalition building" in text
+    assert "Sheriff's office" in text
+    assert "Board chambers" not in text  # another team's meeting
+    assert "Too early" not in text
+    assert "Detainer logs: Sent March 10" in text
+    assert "ICE emails: Fulfilled" in text
+    assert "Board vote" in text and "Last day of the window" in text
+    assert "Too far ahead" not in text
+    assert "Send the letter — 6 days overdue" in text
+    assert "Closed long ago" not in text
+    assert "Public comment closes" not in text
+    assert "Gamma County" not in text  # quiet, but not theirs
+    assert "Campaigns at a glance" not in text
+    mine = world["mine"]
+    assert f'href="http://127.0.0.1:8000/campaigns/{mine.pk}/"' in html
+    assert f"http://127.0.0.1:8000/campaigns/{mine.pk}/#deadlines" in text
+
+
+def test_every_section_links_back_to_its_page(world, settings):
+    settings.SITE_URL = "https://desk.example.org/"
+    run()
+    html = digest_of(world["organizer"]).alternatives[0][0]
+    mine = world["mine"]
+    meeting = Meeting.objects.get(location="Sheriff's office")
+    request = RecordsRequest.objects.get(subject="Detainer logs")
+    for path in (
+        mine.get_absolute_url(),
+        mine.get_absolute_url() + "#deadlines",
+        meeting.get_absolute_url(),
+        request.get_absolute_url(),
+        "/campaigns/notifications/",
+    ):
+        assert f'href="https://desk.example.org{path}"' in html, path
+
+
+def test_staff_digest_covers_every_campaign(world):
+    run()
+    text = digest_of(world["staff"]).body
+    assert "All campaigns" in text
+    assert "Sheriff's office" in text and "Board chambers" in text
+    assert "Public comment closes" in text
+    assert "Gamma County jail access — quiet for 45 days" in text
+    assert "Campaigns at a glance" not in text
+
+
+def test_admin_digest_has_the_summary_table(world):
+    run()
+    message = digest_of(world["admin"])
+    text, html = message.body, message.alternatives[0][0]
+    assert "Campaigns at a glance" in text
+    assert "Research 2 · Paused 1" in text
+    # Most overdue first: Alpha has one overdue deadline, Beta none.
+    assert text.index("End holds in Alpha County (Research) | 1 | 2 | 4") < text.index(
+        "Beta County 287(g) (Research) | 0 | 1 | 1"
+    )
+    assert "<th" in html and "Due soon" in html
+
+
+def test_empty_digest_is_skipped_unless_the_user_wants_it():
+    quiet = person(roles.ORGANIZER)
+    wants_it = person(roles.ORGANIZER, digest_when_empty=True)
+    report = run()
+    assert [m.to for m in mail.outbox] == [[wants_it.email]]
+    assert "Nothing happened in your campaigns in this period" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Weekly digest, March 16: nothing new, nothing due"
+    skipped = EmailDelivery.objects.get(user=quiet)
+    assert skipped.status == EmailDelivery.Status.SKIPPED
+    assert report.skipped == [skipped.pk]
+    run(MONDAY + timedelta(hours=1))
+    assert len(mail.outbox) == 1  # the skipped one stays skipped
+
+
+def test_organizer_with_only_upcoming_deadlines_gets_a_digest(world):
+    f.DeadlineFactory(campaign=world["other"], title="Hearing", due_date=date(2026, 3, 17))
+    run()
+    assert "Hearing" in digest_of(world["other_organizer"]).body
+
+
+def test_spanish_digest(world):
+    NotificationSettings.objects.filter(user=world["organizer"]).update(language="es")
+    run()
+    message = digest_of(world["organizer"])
+    assert message.subject == "Resumen semanal, 16 de marzo: vencidos: 1 · próximos 14 días: 2"
+    assert "Sus campañas" in message.body
+    assert "Investigación → Formación de coalición" in message.body
+    assert "Enviar la carta — 6 días de retraso" not in message.body  # titles stay as typed
+    assert "Send the letter — 6 días de retraso" in message.body
+    assert "Plazos vencidos" in message.alternatives[0][0]
+    assert "Dejar de recibir estos resúmenes" in message.alternatives[0][0]
+    assert '<html lang="es">' in message.alternatives[0][0]
+    other = digest_of(world["staff"])
+    assert other.subject.startswith("Weekly digest")  # the others stay in English
+
+
+def test_digest_html_escapes_what_users_typed(world):
+    Campaign.objects.filter(pk=world["mine"].pk).update(name="<script>alert(1)</script> County")
+    run()
+    html = digest_of(world["organizer"]).alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; County" in html
+
+
+def test_digest_has_unsubscribe_link_and_headers(world):
+    run()
+    message = digest_of(world["organizer"])
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert url.startswith("http://127.0.0.1:8000/campaigns/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert url in message.body and url in message.alternatives[0][0]
+
+
+def test_long_sections_end_with_a_link_to_the_rest(world):
+    for n in range(25):
+        f.DeadlineFactory(campaign=world["other"], title=f"Overdue {n}", due_date=date(2026, 3, 1))
+    run()
+    text = digest_of(world["staff"]).body
+    assert "Overdue deadlines (26)" in text
+    assert "and 6 more: http://127.0.0.1:8000/campaigns/?overdue=yes" in text
+
+
+# --- exactly once --------------------------------------------------------------------------------
+
+
+def test_digest_goes_out_once_per_period_however_often_the_schedule_runs(world):
+    run()
+    run()
+    run(MONDAY + timedelta(minutes=30))
+    run(MONDAY + timedelta(hours=5))
+    assert len(mail.outbox) == 4  # staff, admin and the two organizers
+    assert EmailDelivery.objects.filter(kind="digest").count() == 4
+    run(MONDAY + timedelta(days=7))
+    assert len(mail.outbox) == 8
+
+
+def test_unsubscribed_after_planning_gets_no_digest(world):
+    with at(MONDAY):
+        ids = notifications.dispatch("digests")
+        notifications.notification_unsubscribe(user=world["organizer"], kind="digest")
+        notifications.deliver(ids)
+    assert world["organizer"].email not in [m.to[0] for m in mail.outbox]
+    assert EmailDelivery.objects.get(user=world["organizer"]).status == "skipped"
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def test_digest_query_count_is_linear_in_users_and_flat_in_deadlines(settings):
+    settings.NOTIFICATIONS_BATCH_SIZE = 25
+
+    def measure(n_users, deadlines):
+        EmailDelivery.objects.all().delete()
+        mail.outbox.clear()
+        with at(datetime(2026, 3, 12, 18, 0, tzinfo=UTC)):
+            for campaign in Campaign.objects.all():
+                for n in range(deadlines):
+                    f.DeadlineFactory(campaign=campaign, due_date=date(2026, 3, 5) + timedelta(days=n % 20))
+        with at(MONDAY + timedelta(hours=1)), CaptureQueriesContext(connection) as queries:
+            ids = notifications.dispatch("digests")
+            for batch in notifications.batches(ids):
+                notifications.deliver(batch)
+        assert len(mail.outbox) == n_users
+        return len(queries)
+
+    def users(n):
+        with at(datetime(2026, 3, 1, 18, 0, tzinfo=UTC)):
+            campaigns = list(Campaign.objects.all()) or [f.CampaignFactory() for _ in range(5)]
+            for i in range(n):
+                role = [roles.ORGANIZER, roles.ORGANIZER, roles.STAFF, roles.ADMIN][i % 4]
+                user = person(role, ["America/Los_Angeles", "America/Denver"][i % 2], digest_when_empty=True)
+                if role == roles.ORGANIZER:
+                    f.MembershipFactory(campaign=campaigns[i % len(campaigns)], user=user)
+
+    users(10)
+    q10 = measure(10, deadlines=3)
+    q10_more_deadlines = measure(10, deadlines=30)
+    users(90)
+    q100 = measure(100, deadlines=0)
+    q100_more_deadlines = measure(100, deadlines=30)
+    assert q10 == q10_more_deadlines
+    assert q100 == q100_more_deadlines
+    # Two queries per email (claim, record) and a fixed number per batch of 25: linear in users.
+    per_user = (q100 - q10) / 90
+    assert per_user <= 2.5, (q10, q100)
+    assert q100 <= 10 * q10
