@@ -139,7 +139,7 @@ def _as_datetime(day):
 
 
 def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
-    """Everything that happened, newest first, one page at a time (at most four queries whatever the page).
+    """Everything that happened, newest first, one page at a time (at most six queries whatever the page).
 
     Each source is read up to the end of the requested page and the pieces are merged, so the number
     of queries never depends on how much happened.
@@ -181,6 +181,17 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
         )
         for deadline in deadlines:
             items.append(TimelineItem(deadline.event_at, "deadline", deadline))
+    if kind in (None, "resources"):
+        from resources.models import Assignment
+
+        assignments = (
+            Assignment.objects.filter(campaign=campaign)
+            .select_related("resource", "assigned_by")
+            .defer("resource__extracted_text", "resource__search_vector", "resource__template_body")
+            .order_by("-assigned_at", "-pk")[:upto]
+        )
+        for assignment in assignments:
+            items.append(TimelineItem(assignment.assigned_at, "assignment", assignment))
     items.sort(key=lambda item: item.when, reverse=True)
     start = (page - 1) * per_page
     return items[start : start + per_page], len(items) > start + per_page

@@ -586,3 +586,17 @@ def test_deadline_of_another_campaign_is_404(client, organizer, campaign):
     assert client.post(url).status_code == 404
     stranger.refresh_from_db()
     assert stranger.status == Deadline.Status.OPEN
+
+
+def test_assigned_resources_show_on_the_page_and_in_the_timeline(client, organizer, staff, campaign):
+    from resources.services import assignment_create
+
+    resource = f.ResourceFactory(title="Detainer fact sheet")
+    assignment_create(resource=resource, campaigns=[campaign], user=staff, note="Bring it to the sheriff meeting.")
+    client.force_login(organizer)
+    response = client.get(campaign.get_absolute_url())
+    body = response.content.decode()
+    assert "Detainer fact sheet" in body and "Bring it to the sheriff meeting." in body
+    assert [item.kind for item in response.context["timeline"]].count("assignment") == 1
+    only = client.get(campaign.get_absolute_url(), {"kind": "resources"}).context["timeline"]
+    assert {item.kind for item in only} == {"assignment"}
