@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_LEAD_DAYS, NotificationSettings
+from .models import MAX_LEAD_DAYS, NotificationSettings, default_lead_days
 
 # The zones the desk's users live in; a zone saved earlier that is not listed stays selectable.
 COMMON_TIME_ZONES = [
@@ -109,9 +109,13 @@ class NotificationSettingsForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("reminder_emails") and cleaned.get("reminder_lead_days") == []:
-            self.add_error(
-                "reminder_lead_days",
-                _("Give at least one number of days, or turn reminders before deadlines off."),
-            )
+        if cleaned.get("reminder_lead_days") == []:
+            if cleaned.get("reminder_emails"):
+                self.add_error(
+                    "reminder_lead_days",
+                    _("Give at least one number of days, or turn reminders before deadlines off."),
+                )
+            else:
+                # Reminders are off: keep the days they had, ready for when they are turned back on.
+                cleaned["reminder_lead_days"] = self.instance.lead_days or default_lead_days()
         return cleaned
