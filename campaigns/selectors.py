@@ -217,3 +217,74 @@ def team_choices(campaign):
 
     User = get_user_model()
     return User.objects.filter(campaign_memberships__campaign=campaign).order_by("first_name", "username")
+
+
+# --- meeting-prep packet -------------------------------------------------------------------------
+
+SET_KIND_FOR_AGENCY = {
+    "sheriff": "sheriff",
+    "jail": "sheriff",
+    "board": "board_member",
+    "city_council": "board_member",
+    "county_counsel": "county_counsel",
+}
+
+
+def prep_question_set(target, set_pk=None):
+    """The set a packet uses: the one asked for, else the one that fits the target's agency, else any."""
+    sets = QuestionSet.objects.order_by("-is_active", "kind", "name")
+    if set_pk is not None:
+        chosen = sets.filter(pk=set_pk).first()
+        if chosen is not None:
+            return chosen
+    kind = SET_KIND_FOR_AGENCY.get(target.agency.kind if target.agency_id else "", "")
+    return sets.filter(kind=kind, is_active=True).first() or sets.filter(is_active=True).first()
+
+
+@dataclass
+class PrepPacket:
+    target: Target
+    question_set: object
+    questions: list
+    meetings: list
+    open_follow_ups: list
+    stance_changes: list
+    state_laws: list
+    agreements: list
+
+
+def prep_packet(campaign, target, question_set):
+    """What to bring to a meeting with `target`, in a fixed number of queries however long the history.
+
+    Confidential notes and attendees (community members' names) are left out: packets get printed.
+    """
+    from jurisdictions.models import Agreement287g, StateLaw
+
+    questions = list(question_set.questions.order_by("order", "pk")) if question_set else []
+    meetings = list(
+        Meeting.objects.filter(campaign=campaign, targets=target, status=Meeting.Status.LOGGED)
+        .select_related("question_set")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("order", "pk")))
+        .order_by("-held_at", "-pk")
+    )
+    open_follow_ups = list(
+        Deadline.objects.filter(campaign=campaign, meeting__targets=target, status=Deadline.Status.OPEN)
+        .select_related("owner", "meeting")
+        .distinct()
+        .order_by("due_date", "pk")
+    )
+    jurisdiction = campaign.jurisdiction
+    return PrepPacket(
+        target=target,
+        question_set=question_set,
+        questions=questions,
+        meetings=meetings,
+        open_follow_ups=open_follow_ups,
+        stance_changes=list(target.stance_changes.select_related("changed_by", "meeting").order_by("-changed_at")),
+        state_laws=list(StateLaw.objects.filter(state_id=jurisdiction.state_id).order_by("-enacted_year", "title")),
+        agreements=list(
+            Agreement287g.objects.filter(jurisdiction=jurisdiction)
+            .exclude(status=Agreement287g.Status.ENDED)
+            .select_related("agency")
+        ),
+    )

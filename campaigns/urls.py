@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_meetings, views_notifications, views_questions, views_requests
+from . import views, views_meetings, views_notifications, views_prep, views_questions, views_requests
 
 app_name = "campaigns"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("<int:pk>/team/", views.campaign_team, name="team"),
     path("<int:pk>/targets/new/", views.target_new, name="target-new"),
     path("<int:pk>/targets/<int:target_pk>/stance/", views.target_stance, name="target-stance"),
+    path("<int:pk>/targets/<int:target_pk>/prep/", views_prep.prep_packet, name="prep-packet"),
+    path("<int:pk>/targets/<int:target_pk>/prep.pdf", views_prep.prep_packet_pdf, name="prep-packet-pdf"),
     path("<int:pk>/meetings/new/", views_meetings.meeting_new, name="meeting-new"),
     path("<int:pk>/meetings/questions/", views_meetings.meeting_questions, name="meeting-questions"),
     path("<int:pk>/meetings/<int:meeting_pk>/", views_meetings.meeting_detail, name="meeting-detail"),

@@ -65,3 +65,16 @@ def person(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def policy_label(value):
+    """The label of a jurisdiction's stored policy value ("honors_none" -> "Honors none"); a dash when unknown."""
+    from jurisdictions.models import PolicyValue
+
+    if not value:
+        return "—"
+    try:
+        return PolicyValue(value).label
+    except ValueError:
+        return value
