@@ -540,6 +540,14 @@ class Deadline(models.Model):
         related_name="deadlines",
         verbose_name=_("records request"),
     )
+    letter = models.ForeignKey(
+        "Letter",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name=_("letter"),
+    )
     completed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -749,3 +757,62 @@ class EmailDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.user} ({self.get_status_display()})"
+
+
+class Letter(models.Model):
+    """A letter drafted from a sample-letter resource, addressed to targets of the campaign.
+
+    The body keeps its merge fields ({{ official }}, {{ date }}...) and is filled when shown or
+    downloaded, so changing the recipients or the date never leaves stale names in the text.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ANSWERED = "answered", _("Answered")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="letters")
+    template = models.ForeignKey(
+        "resources.Resource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sample letter"),
+    )
+    recipients = models.ManyToManyField(Target, related_name="letters", verbose_name=_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    sender = models.CharField(_("from"), max_length=200)
+    letter_date = models.DateField(_("date of the letter"), default=timezone.localdate)
+    body = models.TextField(_("letter"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    response_note = models.TextField(_("the answer"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        constraints = [
+            models.CheckConstraint(condition=Q(status="draft") | Q(sent_on__isnull=False), name="letter_sent_has_date"),
+            models.CheckConstraint(
+                condition=~Q(status="answered") | Q(answered_on__isnull=False), name="letter_answered_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("sent_on")),
+                name="letter_answered_after_sent",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="letter_campaign_idx")]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("campaigns:letter-detail", args=[self.campaign_id, self.pk])

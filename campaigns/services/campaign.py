@@ -1,0 +1,218 @@
+"""Campaigns, their stages, team and targets."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    OUTCOME_STAGES,
+    VOTING_AGENCY_KINDS,
+    Campaign,
+    Membership,
+    Stage,
+    StageChange,
+    Stance,
+    StanceChange,
+    Target,
+)
+from .common import _agency_belongs, _full_clean, campaign_touch
+
+# --- campaigns -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    user,
+    name,
+    jurisdiction,
+    goal,
+    goal_detail="",
+    lead=None,
+    summary="",
+    started_on=None,
+    board_seats=None,
+    organizers=(),
+):
+    campaign = Campaign(
+        name=name,
+        jurisdiction=jurisdiction,
+        goal=goal,
+        goal_detail=goal_detail,
+        lead=lead,
+        summary=summary,
+        started_on=started_on or timezone.localdate(),
+        board_seats=board_seats,
+        created_by=user,
+    )
+    _full_clean(campaign)
+    campaign.save()
+    StageChange.objects.create(campaign=campaign, from_stage="", to_stage=campaign.stage, changed_by=user)
+    if lead is not None:
+        Membership.objects.create(campaign=campaign, user=lead, role=Membership.Role.LEAD, added_by=user)
+    for organizer in organizers:
+        if lead is None or organizer.pk != lead.pk:
+            Membership.objects.get_or_create(campaign=campaign, user=organizer, defaults={"added_by": user})
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign, user, **fields):
+    """Change a campaign's details (not its stage: see campaign_change_stage)."""
+    allowed = {"name", "goal", "goal_detail", "lead", "summary", "started_on", "ended_on", "board_seats"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"campaign_update() cannot change {', '.join(sorted(unknown))}")
+    old_lead_id = campaign.lead_id
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    _full_clean(campaign)
+    campaign.save()
+    if "lead" in fields and campaign.lead_id != old_lead_id:
+        if old_lead_id is not None:
+            Membership.objects.filter(campaign=campaign, user_id=old_lead_id, role=Membership.Role.LEAD).update(
+                role=Membership.Role.ORGANIZER
+            )
+        if campaign.lead_id is not None:
+            Membership.objects.update_or_create(
+                campaign=campaign, user_id=campaign.lead_id, defaults={"role": Membership.Role.LEAD, "added_by": user}
+            )
+    campaign_touch(campaign=campaign)
+    return campaign
+
+
+@transaction.atomic
+def campaign_change_stage(*, campaign, user, stage, note="", outcome="", policy_record=None):
+    """Move a campaign to another stage, recording who, when and why.
+
+    Won and lost need the outcome. `policy_record` (a dict of dimension, value, effective_date and
+    optionally source_url) adds the resulting policy to the jurisdiction in the same transaction.
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Choose a stage from the list.")})
+    if stage == campaign.stage:
+        raise ValidationError({"stage": _("The campaign is already at this stage.")})
+    outcome = (outcome or "").strip()
+    if stage in OUTCOME_STAGES and not outcome:
+        raise ValidationError({"outcome": _("Say what the outcome was: a win or a loss needs it.")})
+    change = StageChange.objects.create(
+        campaign=campaign,
+        from_stage=campaign.stage,
+        to_stage=stage,
+        changed_by=user,
+        note=note,
+        outcome=outcome if stage in OUTCOME_STAGES else "",
+    )
+    campaign.stage = stage
+    if stage in OUTCOME_STAGES:
+        campaign.outcome = outcome
+        campaign.ended_on = campaign.ended_on or max(timezone.localdate(), campaign.started_on)
+    elif stage != Stage.MONITORING:
+        campaign.ended_on = None
+    _full_clean(campaign)
+    campaign.save()
+    if policy_record:
+        from jurisdictions.services import policy_record_create
+
+        policy_record_create(
+            jurisdiction=campaign.jurisdiction,
+            dimension=policy_record["dimension"],
+            value=policy_record["value"],
+            effective_date=policy_record["effective_date"],
+            source_url=policy_record.get("source_url", ""),
+            note=_("Outcome of the campaign “%(name)s”: %(outcome)s") % {"name": campaign.name, "outcome": outcome},
+            user=user,
+        )
+    campaign_touch(campaign=campaign, when=change.changed_at)
+    return change
+
+
+# --- team ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_add(*, campaign, user, member, role=Membership.Role.ORGANIZER):
+    membership, created = Membership.objects.get_or_create(
+        campaign=campaign, user=member, defaults={"role": role, "added_by": user}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, campaign, user, member):
+    if campaign.lead_id == member.pk:
+        raise ValidationError(_("Choose another lead before taking the lead off the team."))
+    Membership.objects.filter(campaign=campaign, user=member).delete()
+
+
+def team_user_ids(campaign):
+    return set(Membership.objects.filter(campaign=campaign).values_list("user_id", flat=True))
+
+
+# --- targets -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_add(*, campaign, user, official=None, agency=None, name="", title="", votes=None, stance=Stance.UNKNOWN):
+    """Add an official, or a body (an agency as a whole), as a target of the campaign."""
+    if official is not None:
+        agency = official.agency
+        name = name or official.name
+        title = title or (f"{official.title}, {agency.name}" if agency else official.title)
+    elif agency is not None:
+        name = name or agency.name
+        title = title or agency.get_kind_display()
+    else:
+        raise ValidationError(_("Choose an official or a body."))
+    if not _agency_belongs(campaign, agency):
+        raise ValidationError(_("That agency is not part of this campaign's jurisdiction."))
+    if votes is None:
+        votes = official is not None and agency.kind in VOTING_AGENCY_KINDS
+    target = Target(
+        campaign=campaign,
+        official=official,
+        agency=agency,
+        name=name,
+        title=title,
+        votes=votes,
+        stance=stance,
+        stance_changed_at=timezone.now() if stance != Stance.UNKNOWN else None,
+    )
+    _full_clean(target)
+    duplicate = Target.objects.filter(campaign=campaign)
+    duplicate = duplicate.filter(official=official) if official else duplicate.filter(official=None, agency=agency)
+    if duplicate.exists():
+        raise ValidationError(_("%(name)s is already a target of this campaign.") % {"name": name})
+    target.save()
+    if stance != Stance.UNKNOWN:
+        StanceChange.objects.create(target=target, from_stance=Stance.UNKNOWN, to_stance=stance, changed_by=user)
+    campaign_touch(campaign=campaign)
+    return target
+
+
+@transaction.atomic
+def target_set_stance(*, target, user, stance, meeting=None, note="", when=None):
+    """Change the campaign's read of a target; the history keeps every change. No change, no record."""
+    if stance not in Stance.values:
+        raise ValidationError({"stance": _("Choose a stance from the list.")})
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    if target.stance == stance:
+        return None
+    when = when or timezone.now()
+    change = StanceChange.objects.create(
+        target=target,
+        from_stance=target.stance,
+        to_stance=stance,
+        changed_by=user,
+        meeting=meeting,
+        note=note,
+        changed_at=when,
+    )
+    Target.objects.filter(pk=target.pk).update(stance=stance, stance_changed_at=when)
+    campaign_touch(campaign=target.campaign)
+    return change

@@ -1,0 +1,147 @@
+"""Letters drafted from sample-letter templates: merge fields filled from the campaign and its targets."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from resources.letters import fill_template, validate_template_body
+
+from ..models import Deadline, Letter
+from .common import _full_clean, campaign_touch
+from .deadlines import _deadline_close, deadline_create
+
+
+def _join(names):
+    names = [n for n in dict.fromkeys(names) if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def letter_merge_values(letter, recipients=None):
+    """What each merge field is filled with. Several recipients are named together ("A, B and C")."""
+    recipients = list(recipients if recipients is not None else letter.recipients.all())
+    campaign = letter.campaign
+    return {
+        "official": _join(t.name for t in recipients),
+        "title": _join(t.official.title if t.official_id and t.official else t.title for t in recipients),
+        "agency": _join(t.agency.name for t in recipients if t.agency_id and t.agency),
+        "jurisdiction": campaign.jurisdiction.name,
+        "campaign": campaign.name,
+        "sender": letter.sender,
+        "date": formats.date_format(letter.letter_date, "DATE_FORMAT") if letter.letter_date else "",
+    }
+
+
+def letter_render(letter, recipients=None):
+    """The letter as it is sent: its body with every merge field filled."""
+    return fill_template(letter.body, letter_merge_values(letter, recipients))
+
+
+def _check_recipients(campaign, recipients):
+    recipients = list(recipients)
+    if not recipients:
+        raise ValidationError({"recipients": _("Choose at least one recipient.")})
+    if any(t.campaign_id != campaign.pk for t in recipients):
+        raise ValidationError({"recipients": _("A recipient is not a target of this campaign.")})
+    return recipients
+
+
+def _check_body(body):
+    try:
+        validate_template_body(body)
+    except ValidationError as error:
+        raise ValidationError({"body": error.messages}) from None
+
+
+@transaction.atomic
+def letter_create(*, campaign, user, template, recipients, sender, letter_date=None, subject=""):
+    """Draft a letter from a sample letter of the library; its merge fields are filled when shown."""
+    from resources.models import Kind, Resource
+
+    if (
+        template is None
+        or template.kind != Kind.SAMPLE_LETTER
+        or template.status != Resource.Status.APPROVED
+        or not template.template_body
+    ):
+        raise ValidationError({"template": _("Choose a sample letter with a template from the library.")})
+    recipients = _check_recipients(campaign, recipients)
+    _check_body(template.template_body)
+    letter = Letter(
+        campaign=campaign,
+        template=template,
+        subject=subject or template.title,
+        sender=sender,
+        letter_date=letter_date or timezone.localdate(),
+        body=template.template_body,
+        created_by=user,
+    )
+    _full_clean(letter, exclude=["recipients"])
+    letter.save()
+    letter.recipients.set(recipients)
+    campaign_touch(campaign=campaign)
+    return letter
+
+
+@transaction.atomic
+def letter_update(*, letter, user, recipients, sender, letter_date, subject, body):
+    """Edit a letter. An unknown merge field in the body is refused, never left blank in the letter."""
+    recipients = _check_recipients(letter.campaign, recipients)
+    _check_body(body)
+    letter.sender, letter.letter_date, letter.subject, letter.body = sender, letter_date, subject, body
+    _full_clean(letter, exclude=["recipients"])
+    letter.save()
+    letter.recipients.set(recipients)
+    campaign_touch(campaign=letter.campaign)
+    return letter
+
+
+@transaction.atomic
+def letter_set_status(
+    *, letter, user, status, sent_on=None, answered_on=None, response_note=None, expect_answer_by=None
+):
+    """Draft, sent (on a date) or answered (on a date). `expect_answer_by` adds a follow-up deadline."""
+    letter = Letter.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=letter.pk)
+    today = timezone.localdate()
+    if status not in Letter.Status.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if status == Letter.Status.DRAFT:
+        sent_on = answered_on = None
+    else:
+        sent_on = sent_on or letter.sent_on
+        if sent_on is None:
+            raise ValidationError({"sent_on": _("Say when the letter was sent.")})
+        if sent_on > today:
+            raise ValidationError({"sent_on": _("The sent date cannot be in the future.")})
+    if status == Letter.Status.ANSWERED:
+        answered_on = answered_on or letter.answered_on
+        if answered_on is None:
+            raise ValidationError({"answered_on": _("Say when the answer came.")})
+        if answered_on < sent_on or answered_on > today:
+            raise ValidationError({"answered_on": _("The answer must come after the letter, and not in the future.")})
+    else:
+        answered_on = None
+    if expect_answer_by is not None and (status != Letter.Status.SENT or expect_answer_by < sent_on):
+        raise ValidationError({"expect_answer_by": _("An expected answer date goes with a sent letter, after it.")})
+    letter.status, letter.sent_on, letter.answered_on = status, sent_on, answered_on
+    if response_note is not None:
+        letter.response_note = response_note
+    _full_clean(letter, exclude=["recipients"])
+    letter.save()
+    if expect_answer_by is not None:
+        deadline_create(
+            campaign=letter.campaign,
+            user=user,
+            title=_("Answer expected: %(subject)s") % {"subject": letter.subject},
+            kind=Deadline.Kind.FOLLOW_UP,
+            due_date=expect_answer_by,
+            owner=user,
+            letter=letter,
+        )
+    if status == Letter.Status.ANSWERED:
+        for deadline in Deadline.objects.filter(letter=letter, status=Deadline.Status.OPEN):
+            _deadline_close(deadline, user, Deadline.Status.DONE)
+    campaign_touch(campaign=letter.campaign)
+    return letter
