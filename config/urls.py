@@ -17,3 +17,9 @@ urlpatterns = [
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
+
+if settings.BENCH_VIEWS:
+    # The floor `make bench` compares every page with: a fixed response, no database.
+    from core.bench import views as bench_views
+
+    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))
