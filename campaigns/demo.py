@@ -26,6 +26,7 @@ from .models import (
     Campaign,
     Deadline,
     Goal,
+    Letter,
     Meeting,
     QuestionSet,
     RecordsRequest,
@@ -611,6 +612,100 @@ class _Builder:
             Deadline.objects.filter(pk=deadline.pk).update(created_at=_aware(self.today - timedelta(days=20)))
 
 
+# Which sample letter a campaign drafts, by words in the sample's title, tried in order.
+LETTER_KEYWORDS = {
+    Goal.END_287G: ["287(g)"],
+    Goal.END_HOLDS: ["board", "detainer"],
+    Goal.END_NOTIFICATIONS: ["board", "sheriff"],
+    Goal.END_JAIL_ACCESS: ["sheriff", "board"],
+    Goal.ENFORCE_STATE_LAW: ["county counsel", "sheriff"],
+    Goal.FUND_LEGAL_DEFENSE: ["retenciones", "board"],
+}
+LETTER_STAGES = {
+    Stage.ENGAGING: Letter.Status.DRAFT,
+    Stage.PROPOSAL: Letter.Status.SENT,
+    Stage.DECISION_PENDING: Letter.Status.SENT,
+    Stage.WON: Letter.Status.ANSWERED,
+    Stage.LOST: Letter.Status.ANSWERED,
+    Stage.MONITORING: Letter.Status.ANSWERED,
+    Stage.PAUSED: Letter.Status.ANSWERED,
+}
+
+
+def _sample_for(spec, samples):
+    for word in LETTER_KEYWORDS.get(spec.goal, []):
+        for sample in samples:
+            if word.lower() in sample.title.lower():
+                return sample
+    return samples[0]
+
+
+def _recipients_for(campaign, sample):
+    targets = list(campaign.targets.select_related("official", "agency"))
+    title = sample.title.lower()
+    wanted = [
+        t
+        for t in targets
+        if ("sheriff" in title and t.agency and t.agency.kind == Agency.Kind.SHERIFF and t.official_id)
+        or ("counsel" in title and t.agency and t.agency.kind == Agency.Kind.COUNTY_COUNSEL and t.official_id)
+    ]
+    return wanted or [t for t in targets if t.votes] or targets[:1]
+
+
+def seed_demo_letters(stdout, today=None):
+    """A letter for each demo campaign past coalition building that has none yet (needs the library's samples)."""
+    from resources.models import Kind, Resource
+
+    today = today or timezone.localdate()
+    samples = list(
+        Resource.objects.approved().filter(kind=Kind.SAMPLE_LETTER).exclude(template_body="").order_by("title", "pk")
+    )
+    if not samples:
+        stdout.write("Demo letters: skipped (no sample letter with a template in the library yet).")
+        return 0
+    specs = {spec.name: spec for spec in CAMPAIGNS}
+    campaigns = Campaign.objects.filter(name__in=specs, letters__isnull=True, stage__in=list(LETTER_STAGES))
+    created = 0
+    for campaign in campaigns.select_related("jurisdiction", "lead"):
+        spec = specs[campaign.name]
+        sample = _sample_for(spec, samples)
+        author = campaign.memberships.filter(role="organizer").select_related("user").first()
+        user = author.user if author else campaign.lead
+        span = max((today - campaign.started_on).days, 30)
+        written = today - timedelta(days=span // 3)
+        with transaction.atomic():
+            letter = services.letter_create(
+                campaign=campaign,
+                user=user,
+                template=sample,
+                recipients=_recipients_for(campaign, sample),
+                sender=f"{campaign.jurisdiction.name} Coalition for Immigrant Families (demo)",
+                letter_date=written,
+            )
+            status = LETTER_STAGES[campaign.stage]
+            if status != Letter.Status.DRAFT:
+                services.letter_set_status(
+                    letter=letter,
+                    user=user,
+                    status=Letter.Status.SENT,
+                    sent_on=written,
+                    expect_answer_by=today + timedelta(days=6) if status == Letter.Status.SENT else None,
+                )
+            if status == Letter.Status.ANSWERED:
+                services.letter_set_status(
+                    letter=letter,
+                    user=user,
+                    status=status,
+                    answered_on=min(written + timedelta(days=21), today),
+                    response_note="Demo: a two-paragraph reply promising to consider the request.",
+                )
+            Letter.objects.filter(pk=letter.pk).update(created_at=_aware(written, 9))
+            Deadline.objects.filter(letter=letter).update(created_at=_aware(written, 9))
+        created += 1
+    stdout.write(f"Demo letters: {created} drafted from the library's sample letters.")
+    return created
+
+
 def seed_campaigns_demo(stdout):
     """Build the demo campaigns that are not there yet; returns how many were created."""
     question_sets_seed()
@@ -643,9 +738,20 @@ def seed_campaigns_demo(stdout):
     if skipped:
         message += f" Skipped (county not loaded): {', '.join(skipped)}."
     stdout.write(message)
+    seed_demo_letters(stdout, today)
     return created
 
 
 def seed_demo(*, users=None, force=False, stdout):
-    """The campaigns step of seed_demo (core/management/commands/seed_demo.py runs each app's seed_demo)."""
+    """The campaigns step of seed_demo (core/management/commands/seed_demo.py runs each app's seed_demo).
+
+    Letters are drafted from the library's sample letters; seed_demo runs this step before the
+    library's, so the library's own idempotent seeding is run first when it has no sample letter yet.
+    """
+    from resources.models import Kind, Resource
+
+    if not Resource.objects.filter(kind=Kind.SAMPLE_LETTER).exclude(template_body="").exists():
+        from resources.demo import seed_resources_demo
+
+        seed_resources_demo(stdout, user=(users or {}).get("staff1"))
     return seed_campaigns_demo(stdout)

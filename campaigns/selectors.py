@@ -11,6 +11,7 @@ from .models import (
     Answer,
     Campaign,
     Deadline,
+    Letter,
     Meeting,
     Membership,
     QuestionSet,
@@ -114,8 +115,8 @@ def campaign_deadlines_ahead(campaign, *, limit=10):
     today = _today()
     qs = Deadline.objects.filter(campaign=campaign, status=Deadline.Status.OPEN)
     counts = qs.aggregate(overdue=Count("pk", filter=Q(due_date__lt=today)), total=Count("pk"))
-    rows = qs.select_related("owner", "meeting", "records_request__law").order_by("due_date", "due_time", "pk")
-    rows = list(rows[:limit])
+    rows = qs.select_related("owner", "meeting", "records_request__law", "letter")
+    rows = list(rows.order_by("due_date", "due_time", "pk")[:limit])
     return rows, counts["overdue"], counts["total"]
 
 
@@ -139,7 +140,7 @@ def _as_datetime(day):
 
 
 def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
-    """Everything that happened, newest first, one page at a time (at most six queries whatever the page).
+    """Everything that happened, newest first, one page at a time (at most eight queries whatever the page).
 
     Each source is read up to the end of the requested page and the pieces are merged, so the number
     of queries never depends on how much happened.
@@ -181,6 +182,15 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
         )
         for deadline in deadlines:
             items.append(TimelineItem(deadline.event_at, "deadline", deadline))
+    if kind in (None, "letters"):
+        letters = (
+            Letter.objects.filter(campaign=campaign)
+            .select_related("created_by")
+            .prefetch_related(Prefetch("recipients", queryset=Target.objects.order_by("name")))
+            .order_by("-created_at", "-pk")[:upto]
+        )
+        for letter in letters:
+            items.append(TimelineItem(letter.created_at, "letter", letter))
     if kind in (None, "resources"):
         from resources.models import Assignment
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_meetings, views_notifications, views_prep, views_questions, views_requests
+from . import views, views_letters, views_meetings, views_notifications, views_prep, views_questions, views_requests
 
 app_name = "campaigns"
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("<int:pk>/requests/new/", views_requests.request_new, name="request-new"),
     path("<int:pk>/requests/due-preview/", views_requests.request_due_preview, name="request-due-preview"),
     path("<int:pk>/requests/<int:request_pk>/", views_requests.request_detail, name="request-detail"),
+    path("<int:pk>/letters/new/", views_letters.letter_new, name="letter-new"),
+    path("<int:pk>/letters/<int:letter_pk>/", views_letters.letter_detail, name="letter-detail"),
+    path("<int:pk>/letters/<int:letter_pk>/edit/", views_letters.letter_edit, name="letter-edit"),
+    path("<int:pk>/letters/<int:letter_pk>/letter.docx", views_letters.letter_docx, name="letter-docx"),
+    path("<int:pk>/letters/<int:letter_pk>/letter.pdf", views_letters.letter_pdf, name="letter-pdf"),
     path("<int:pk>/deadlines/new/", views.deadline_new, name="deadline-new"),
     path("<int:pk>/deadlines/<int:deadline_pk>/edit/", views.deadline_edit, name="deadline-edit"),
     path("<int:pk>/deadlines/<int:deadline_pk>/<str:action>/", views.deadline_action, name="deadline-action"),

@@ -70,7 +70,7 @@ def campaign_list(request):
     )
 
 
-TIMELINE_KINDS = {"stage", "meetings", "requests", "deadlines", "resources"}
+TIMELINE_KINDS = {"stage", "meetings", "requests", "letters", "deadlines", "resources"}
 
 
 @login_required

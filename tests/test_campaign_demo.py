@@ -11,9 +11,20 @@ from django.utils import timezone
 
 from campaigns.demo import CAMPAIGNS, seed_campaigns_demo, seed_demo
 from campaigns.due_dates import compute_due_date
-from campaigns.models import Answer, Campaign, Deadline, Meeting, Membership, RecordsRequest, Stage, StageChange
+from campaigns.models import (
+    Answer,
+    Campaign,
+    Deadline,
+    Letter,
+    Meeting,
+    Membership,
+    RecordsRequest,
+    Stage,
+    StageChange,
+)
 from core import roles
 from jurisdictions.models import Jurisdiction, RecordsLaw, State
+from resources.models import Kind
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -76,14 +87,24 @@ def demo_users():
     return users
 
 
+@pytest.fixture
+def sample_letter(db):
+    return f.ResourceFactory(
+        title="Sample letter to the board",
+        kind=Kind.SAMPLE_LETTER,
+        url="",
+        template_body="{{ date }}\n\nDear {{ official }},\n\nEnd ICE holds in {{ jurisdiction }}.\n\n{{ sender }}",
+    )
+
+
 def _counts():
-    return [
-        model.objects.count()
-        for model in (Campaign, Membership, StageChange, Meeting, Answer, RecordsRequest, Deadline)
-    ]
+    models = (Campaign, Membership, StageChange, Meeting, Answer, RecordsRequest, Deadline, Letter)
+    return [model.objects.count() for model in models]
 
 
-def test_demo_builds_every_stage_on_real_counties_and_runs_twice_without_change(real_counties, demo_users):
+def test_demo_builds_every_stage_on_real_counties_and_runs_twice_without_change(
+    real_counties, demo_users, sample_letter
+):
     out = Out()
     assert seed_campaigns_demo(out) == len(CAMPAIGNS)
     first = _counts()
@@ -103,6 +124,25 @@ def test_demo_builds_every_stage_on_real_counties_and_runs_twice_without_change(
             meetings = campaign.meetings.all()
             assert meetings.exists()
             assert Answer.objects.filter(meeting__in=meetings).exclude(text="").exists()
+
+
+def test_demo_letters_from_the_librarys_samples(real_counties, demo_users, sample_letter):
+    seed_campaigns_demo(Out())
+    statuses = set(Letter.objects.values_list("status", flat=True))
+    assert statuses == {Letter.Status.DRAFT, Letter.Status.SENT, Letter.Status.ANSWERED}
+    assert not Letter.objects.filter(campaign__stage__in=[Stage.RESEARCH, Stage.COALITION]).exists()
+    sent = Letter.objects.filter(status=Letter.Status.SENT).first()
+    assert sent.deadlines.get().status == Deadline.Status.OPEN
+    from campaigns.services import letter_render
+
+    assert "{{" not in letter_render(sent) and "Dear " in letter_render(sent)
+
+
+def test_demo_without_sample_letters_makes_no_letters(real_counties, demo_users):
+    out = Out()
+    seed_campaigns_demo(out)
+    assert not Letter.objects.exists()
+    assert "no sample letter" in out.getvalue()
 
 
 def test_demo_has_open_overdue_and_closed_deadlines(real_counties, demo_users):

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from resources.letters import fill_template, validate_template_body
@@ -19,24 +20,45 @@ def _join(names):
     return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
+def _title(recipients):
+    titles = list(dict.fromkeys(t.official.title if t.official_id and t.official else t.title for t in recipients))
+    if len(recipients) > 1 and len(titles) > 1 and all(t.votes for t in recipients):
+        # "Member, District 1", "Member, District 4"... addressed together are the members of the body.
+        return _("Members")
+    return _join(titles)
+
+
+def _letter_date(day):
+    if not day:
+        return ""
+    # A letter spells the month out: "November 23, 2026" / "23 de noviembre de 2026".
+    if (get_language() or "en").startswith("en"):
+        return formats.date_format(day, "F j, Y")
+    return formats.date_format(day, "DATE_FORMAT")
+
+
 def letter_merge_values(letter, recipients=None):
     """What each merge field is filled with. Several recipients are named together ("A, B and C")."""
     recipients = list(recipients if recipients is not None else letter.recipients.all())
     campaign = letter.campaign
     return {
         "official": _join(t.name for t in recipients),
-        "title": _join(t.official.title if t.official_id and t.official else t.title for t in recipients),
+        "title": _title(recipients),
         "agency": _join(t.agency.name for t in recipients if t.agency_id and t.agency),
         "jurisdiction": campaign.jurisdiction.name,
         "campaign": campaign.name,
         "sender": letter.sender,
-        "date": formats.date_format(letter.letter_date, "DATE_FORMAT") if letter.letter_date else "",
+        "date": _letter_date(letter.letter_date),
     }
+
+
+def normalize_newlines(text):
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def letter_render(letter, recipients=None):
     """The letter as it is sent: its body with every merge field filled."""
-    return fill_template(letter.body, letter_merge_values(letter, recipients))
+    return fill_template(normalize_newlines(letter.body), letter_merge_values(letter, recipients))
 
 
 def _check_recipients(campaign, recipients):
@@ -75,7 +97,7 @@ def letter_create(*, campaign, user, template, recipients, sender, letter_date=N
         subject=subject or template.title,
         sender=sender,
         letter_date=letter_date or timezone.localdate(),
-        body=template.template_body,
+        body=normalize_newlines(template.template_body),
         created_by=user,
     )
     _full_clean(letter, exclude=["recipients"])
@@ -89,6 +111,7 @@ def letter_create(*, campaign, user, template, recipients, sender, letter_date=N
 def letter_update(*, letter, user, recipients, sender, letter_date, subject, body):
     """Edit a letter. An unknown merge field in the body is refused, never left blank in the letter."""
     recipients = _check_recipients(letter.campaign, recipients)
+    body = normalize_newlines(body)
     _check_body(body)
     letter.sender, letter.letter_date, letter.subject, letter.body = sender, letter_date, subject, body
     _full_clean(letter, exclude=["recipients"])
