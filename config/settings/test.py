@@ -8,7 +8,8 @@ from .base import BASE_DIR, DATABASES, REDIS_URL, env
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker process started by a test may send through a test backend of its own (tests/worker_mail.py).
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
