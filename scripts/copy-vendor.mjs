@@ -7,7 +7,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "static", "vendor");
 const files = {
   "bootstrap/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+  "bootstrap/dist/css/bootstrap.min.css.map": "bootstrap/bootstrap.min.css.map",
   "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
+  "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
   "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
   "bootstrap-icons/font/fonts": "bootstrap-icons/fonts",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
