@@ -14,11 +14,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from core.roles import ADMIN, ORGANIZER, STAFF
+from resources.models import Assignment
 
 from .models import (
     OUTCOME_STAGES,
     Campaign,
     Deadline,
+    Letter,
     Meeting,
     Membership,
     RecordsRequest,
@@ -89,7 +91,9 @@ class Digest:
     recipient: DigestRecipient
     stage_changes: Section
     meetings: Section
+    letters: Section
     requests: Section
+    assignments: Section
     upcoming: Section
     overdue: Section
     stale: Section
@@ -99,7 +103,16 @@ class Digest:
 
     @property
     def sections(self):
-        return [self.stage_changes, self.meetings, self.requests, self.upcoming, self.overdue, self.stale]
+        return [
+            self.stage_changes,
+            self.meetings,
+            self.letters,
+            self.requests,
+            self.assignments,
+            self.upcoming,
+            self.overdue,
+            self.stale,
+        ]
 
     @property
     def is_empty(self):
@@ -110,7 +123,9 @@ class Digest:
         return {
             "stage_changes": self.stage_changes.total,
             "meetings": self.meetings.total,
+            "letters": self.letters.total,
             "requests": self.requests.total,
+            "assignments": self.assignments.total,
             "upcoming": self.upcoming.total,
             "overdue": self.overdue.total,
             "stale": self.stale.total,
@@ -138,7 +153,7 @@ def organizer_campaign_ids(user_ids):
 
 
 def build_digests(recipients, *, now):
-    """{user id: Digest} for every recipient, in a fixed number of queries (at most eight)."""
+    """{user id: Digest} for every recipient, in a fixed number of queries (at most ten)."""
     recipients = list(recipients)
     if not recipients:
         return {}
@@ -162,6 +177,21 @@ def build_digests(recipients, *, now):
         Meeting.objects.filter(campaign_filter, status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end)
         .select_related("campaign", "logged_by")
         .order_by("-held_at", "-pk")
+    )
+    letters = list(
+        Letter.objects.filter(campaign_filter)
+        .filter(
+            Q(sent_on__gte=first_day, sent_on__lte=last_today)
+            | Q(answered_on__gte=first_day, answered_on__lte=last_today)
+        )
+        .select_related("campaign")
+        .order_by("-updated_at", "-pk")
+    )
+    assignments = list(
+        Assignment.objects.filter(campaign_filter, assigned_at__gte=start, assigned_at__lt=end)
+        .filter(withdrawn_at__isnull=True)
+        .select_related("campaign", "resource", "assigned_by")
+        .order_by("-assigned_at", "-pk")
     )
     requests = list(
         RecordsRequest.objects.filter(campaign_filter)
@@ -204,6 +234,15 @@ def build_digests(recipients, *, now):
             answered = req.status in ANSWERED_REQUEST_STATUSES and r.start <= req.updated_at < r.end
             if sent or answered:
                 mine_requests.append((req, "answered" if answered else "sent"))
+        mine_letters = []
+        for letter in letters:
+            if not _visible(r, letter.campaign_id):
+                continue
+            if letter.answered_on is not None and r.first_day <= letter.answered_on < today:
+                mine_letters.append((letter, "answered"))
+            elif letter.sent_on is not None and r.first_day <= letter.sent_on < today:
+                mine_letters.append((letter, "sent"))
+        mine_assignments = [a for a in assignments if _visible(r, a.campaign_id) and r.start <= a.assigned_at < r.end]
         upcoming_until = today + timedelta(days=UPCOMING_DAYS)
         # Items are (object, number of days) pairs: the objects are shared by every recipient.
         mine_upcoming = [
@@ -224,7 +263,9 @@ def build_digests(recipients, *, now):
             recipient=r,
             stage_changes=_section(mine_changes),
             meetings=_section(mine_meetings),
+            letters=_section(mine_letters),
             requests=_section(mine_requests),
+            assignments=_section(mine_assignments),
             upcoming=_section(mine_upcoming),
             overdue=_section(mine_overdue, more_url=f"{list_url}?overdue=yes"),
             stale=_section(mine_stale, more_url=f"{list_url}?activity=stale30&sort=-activity"),
@@ -232,7 +273,7 @@ def build_digests(recipients, *, now):
         if r.role == ADMIN:
             digest.stage_counts = stage_counts
             digest.summary, digest.summary_more = _summary(
-                mine_changes, mine_meetings, mine_requests, mine_upcoming, mine_overdue
+                mine_changes, mine_meetings, mine_letters + mine_requests, mine_upcoming, mine_overdue
             )
         digests[r.user.pk] = digest
     return digests
@@ -244,7 +285,7 @@ class SummaryRow:
     url: str
     stage_changes: int = 0
     meetings: int = 0
-    requests: int = 0
+    requests: int = 0  # letters and records requests
     upcoming: int = 0
     overdue: int = 0
 
@@ -262,8 +303,8 @@ def _summary(changes, meetings, requests, upcoming, overdue):
         row(change.campaign).stage_changes += 1
     for meeting in meetings:
         row(meeting.campaign).meetings += 1
-    for req, _state in requests:
-        row(req.campaign).requests += 1
+    for item, _state in requests:
+        row(item.campaign).requests += 1
     for deadline, _days in upcoming:
         row(deadline.campaign).upcoming += 1
     for deadline, _days in overdue:

@@ -13,6 +13,7 @@ from campaigns import notifications
 from campaigns.models import (
     Campaign,
     EmailDelivery,
+    Letter,
     Meeting,
     NotificationSettings,
     RecordsRequest,
@@ -20,6 +21,7 @@ from campaigns.models import (
     StageChange,
 )
 from core import roles
+from resources.models import Assignment
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +78,32 @@ def world():
         answered = f.RecordsRequestFactory(
             campaign=mine, agency=agency, subject="ICE emails", status="fulfilled", sent_on=date(2026, 2, 1)
         )
+        letter = {"sender": "Alpha Coalition", "body": "Dear {{ official }},"}
+        Letter.objects.create(
+            campaign=mine, subject="Letter to the sheriff", status="sent", sent_on=date(2026, 3, 11), **letter
+        )
+        Letter.objects.create(
+            campaign=mine,
+            subject="Letter to the board",
+            status="answered",
+            sent_on=date(2026, 2, 2),
+            answered_on=date(2026, 3, 13),
+            **letter,
+        )
+        Letter.objects.create(campaign=mine, subject="Draft letter", **letter)
+        Letter.objects.create(campaign=other, subject="Beta letter", status="sent", sent_on=date(2026, 3, 11), **letter)
+        advisory = f.ResourceFactory(title="Detainers practice advisory")
+        Assignment.objects.create(
+            resource=advisory, campaign=mine, note="Read before the sheriff meeting", assigned_by=staff
+        )
+        Assignment.objects.create(
+            resource=f.ResourceFactory(title="Withdrawn toolkit"),
+            campaign=mine,
+            note="Outdated",
+            withdrawn_at=IN_WINDOW,
+            withdrawal_reason="Superseded",
+        )
+        Assignment.objects.create(resource=advisory, campaign=other, note="For Beta")
         f.DeadlineFactory(campaign=mine, title="Board vote", due_date=date(2026, 3, 20), owner=mine_org)
         f.DeadlineFactory(campaign=mine, title="Last day of the window", due_date=date(2026, 3, 30))
         f.DeadlineFactory(campaign=mine, title="Too far ahead", due_date=date(2026, 3, 31))
@@ -163,6 +191,12 @@ def test_organizer_digest_has_their_campaigns_only(world):
     assert "Sheriff's office" in text
     assert "Board chambers" not in text  # another team's meeting
     assert "Too early" not in text
+    assert "Letter to the sheriff: Sent March 11" in text
+    assert "Letter to the board: Answered March 13" in text
+    assert "Draft letter" not in text and "Beta letter" not in text
+    assert "Detainers practice advisory — End holds in Alpha County" in text
+    assert "Read before the sheriff meeting" in text
+    assert "Withdrawn toolkit" not in text and "For Beta" not in text
     assert "Detainer logs: Sent March 10" in text
     assert "ICE emails: Fulfilled" in text
     assert "Board vote" in text and "Last day of the window" in text
@@ -184,7 +218,11 @@ def test_every_section_links_back_to_its_page(world, settings):
     mine = world["mine"]
     meeting = Meeting.objects.get(location="Sheriff's office")
     request = RecordsRequest.objects.get(subject="Detainer logs")
+    letter = Letter.objects.get(subject="Letter to the sheriff")
+    assignment = Assignment.objects.get(note="Read before the sheriff meeting")
     for path in (
+        letter.get_absolute_url(),
+        assignment.get_absolute_url(),
         mine.get_absolute_url(),
         mine.get_absolute_url() + "#deadlines",
         meeting.get_absolute_url(),
@@ -199,6 +237,7 @@ def test_staff_digest_covers_every_campaign(world):
     text = digest_of(world["staff"]).body
     assert "All campaigns" in text
     assert "Sheriff's office" in text and "Board chambers" in text
+    assert "Beta letter" in text and "For Beta" in text
     assert "Public comment closes" in text
     assert "Gamma County jail access — quiet for 45 days" in text
     assert "Campaigns at a glance" not in text
@@ -211,8 +250,9 @@ def test_admin_digest_has_the_summary_table(world):
     assert "Campaigns at a glance" in text
     assert "Research 2 · Paused 1" in text
     # Most overdue first: Alpha has one overdue deadline, Beta none.
-    assert text.index("End holds in Alpha County (Research) | 1 | 2 | 4") < text.index(
-        "Beta County 287(g) (Research) | 0 | 1 | 1"
+    # Activity: stage changes, meetings, letters and records requests in the week.
+    assert text.index("End holds in Alpha County (Research) | 1 | 2 | 6") < text.index(
+        "Beta County 287(g) (Research) | 0 | 1 | 2"
     )
     assert "<th" in html and "Due soon" in html
 
@@ -247,6 +287,7 @@ def test_spanish_digest(world):
     assert "Enviar la carta — 6 días de retraso" not in message.body  # titles stay as typed
     assert "Send the letter — 6 días de retraso" in message.body
     assert "Plazos vencidos" in message.alternatives[0][0]
+    assert "Cartas enviadas o respondidas" in message.alternatives[0][0]
     assert "Dejar de recibir estos resúmenes" in message.alternatives[0][0]
     assert '<html lang="es">' in message.alternatives[0][0]
     other = digest_of(world["staff"])
