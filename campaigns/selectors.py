@@ -70,10 +70,6 @@ def campaign_detail_queryset():
     )
 
 
-def question_sets_offered():
-    return list(QuestionSet.objects.filter(is_active=True).order_by("kind", "name"))
-
-
 @dataclass
 class WhipCount:
     seats: int
@@ -139,7 +135,7 @@ def _as_datetime(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
+def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes=None):
     """Everything that happened, newest first, one page at a time (at most eight queries whatever the page).
 
     Each source is read up to the end of the requested page and the pieces are merged, so the number
@@ -148,7 +144,10 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25):
     upto = page * per_page + 1
     items = []
     if kind in (None, "stage"):
-        for change in StageChange.objects.filter(campaign=campaign).select_related("changed_by")[:upto]:
+        # The campaign page has read them all already (a campaign changes stage a handful of times).
+        if stage_changes is None:
+            stage_changes = StageChange.objects.filter(campaign=campaign).select_related("changed_by")[:upto]
+        for change in stage_changes[:upto]:
             items.append(TimelineItem(change.changed_at, "stage", change))
     if kind in (None, "meetings"):
         meetings = (

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views, views_letters, views_meetings, views_notifications, views_prep, views_questions, views_requests
+from . import (
+    views,
+    views_letters,
+    views_lists,
+    views_meetings,
+    views_notifications,
+    views_prep,
+    views_questions,
+    views_requests,
+)
 
 app_name = "campaigns"
 
@@ -8,6 +17,10 @@ urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_new, name="new"),
     path("jurisdiction-options/", views.jurisdiction_options, name="jurisdiction-options"),
+    path("meetings/", views_lists.meeting_list, name="meeting-list"),
+    path("deadlines/", views_lists.deadline_list, name="deadline-list"),
+    path("requests/", views_lists.request_list, name="request-list"),
+    path("assignments/", views_lists.assignment_list, name="assignment-list"),
     path("question-sets/", views_questions.question_set_list, name="question-sets"),
     path("question-sets/new/", views_questions.question_set_new, name="question-set-new"),
     path("question-sets/<int:set_pk>/", views_questions.question_set_detail, name="question-set-detail"),

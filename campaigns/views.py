@@ -17,6 +17,7 @@ from .access import campaign_for_user, campaigns_visible_to, can_manage_campaign
 from .filters import DEFAULT_SORT, SORTS, CampaignFilter
 from .forms import CampaignForm, DeadlineForm, MemberForm, StageForm, StanceForm, TargetForm
 from .models import Campaign, Deadline, Membership, Target
+from .timezones import in_user_time_zone
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
@@ -74,14 +75,16 @@ TIMELINE_KINDS = {"stage", "meetings", "requests", "letters", "deadlines", "reso
 
 
 @login_required
+@in_user_time_zone
 def campaign_detail(request, pk):
     campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_detail_queryset())
     kind = request.GET.get("kind")
     if kind not in TIMELINE_KINDS:
         kind = None
     timeline_page = page_number(request, "tpage")
+    stage_changes = list(campaign.stage_changes.all())
     timeline, timeline_more = selectors.campaign_timeline(
-        campaign, kind=kind, page=timeline_page, per_page=TIMELINE_PAGE_SIZE
+        campaign, kind=kind, page=timeline_page, per_page=TIMELINE_PAGE_SIZE, stage_changes=stage_changes
     )
     deadlines, overdue_count, open_count = selectors.campaign_deadlines_ahead(campaign)
     targets = list(campaign.targets.all())
@@ -93,7 +96,7 @@ def campaign_detail(request, pk):
             "targets": targets,
             "whip": selectors.whip_count(campaign, targets),
             "team": list(campaign.memberships.all()),
-            "stage_changes": list(campaign.stage_changes.all()),
+            "stage_changes": stage_changes,
             "deadlines": deadlines,
             "overdue_count": overdue_count,
             "open_count": open_count,
@@ -101,7 +104,6 @@ def campaign_detail(request, pk):
             "timeline_kind": kind,
             "timeline_page": timeline_page,
             "timeline_more": timeline_more,
-            "question_sets": selectors.question_sets_offered(),
             "stance_form": StanceForm(),
         },
     )
@@ -266,6 +268,7 @@ def target_stance(request, pk, target_pk):
 
 
 @login_required
+@in_user_time_zone
 def deadline_new(request, pk):
     campaign = campaign_for_user(request.user, pk, change=True)
     form = DeadlineForm(request.POST or None, campaign=campaign)
@@ -281,6 +284,7 @@ def deadline_new(request, pk):
 
 
 @login_required
+@in_user_time_zone
 def deadline_edit(request, pk, deadline_pk):
     campaign = campaign_for_user(request.user, pk, change=True)
     deadline = get_object_or_404(Deadline, campaign=campaign, pk=deadline_pk)

@@ -15,6 +15,7 @@ from . import selectors, services
 from .access import campaign_for_user
 from .forms import FollowUpFormSet, MeetingForm, QuestionRow
 from .models import Meeting, Question, QuestionSet
+from .timezones import in_user_time_zone
 from .views import add_service_errors
 
 
@@ -183,12 +184,14 @@ def _save(request, campaign, meeting, form, follow_ups, team, *, draft):
 
 
 @login_required
+@in_user_time_zone
 def meeting_new(request, pk):
     campaign = campaign_for_user(request.user, pk, change=True)
     return _meeting_form(request, campaign)
 
 
 @login_required
+@in_user_time_zone
 def meeting_edit(request, pk, meeting_pk):
     campaign = campaign_for_user(request.user, pk, change=True)
     meeting = get_object_or_404(Meeting.objects.select_related("question_set"), campaign=campaign, pk=meeting_pk)
@@ -210,6 +213,7 @@ def meeting_questions(request, pk):
 
 
 @login_required
+@in_user_time_zone
 def meeting_detail(request, pk, meeting_pk):
     campaign = campaign_for_user(request.user, pk)
     try:

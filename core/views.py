@@ -1,11 +1,30 @@
+"""The dashboard at `/`, the exports of every list, the campaign status report and the health check."""
+
+from datetime import timedelta
+from functools import wraps
+
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from jurisdictions.models import Jurisdiction, PolicyLevel
+from campaigns.access import campaign_for_user, campaigns_visible_to
+from campaigns.filters import DEFAULT_SORT, SORTS, CampaignFilter
+from campaigns.models import Campaign
+from jurisdictions.models import PolicyLevel
+
+from . import exports, selectors
+from .roles import is_staff_member
 
 
 def _database_status():
@@ -42,9 +61,224 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+# --- the dashboard --------------------------------------------------------------------------------
+
+STATUS_PAGE_SIZE = 25
+# States beyond this many are summed as one bar, so the chart stays readable on a phone.
+CHART_STATES = 12
+
+
 @login_required
 def home(request):
-    counts = dict(Jurisdiction.objects.values_list("level").annotate(n=Count("pk")).order_by())
-    levels = [(value, label, counts.get(value, 0)) for value, label in PolicyLevel.choices]
-    with_287g = Jurisdiction.objects.exclude(current_287g="").count()
-    return render(request, "core/home.html", {"levels": levels, "with_287g": with_287g})
+    if is_staff_member(request.user):
+        return _staff_dashboard(request)
+    return render(request, "core/home.html", {"role": "organizer", **selectors.organizer_dashboard(request.user)})
+
+
+def _staff_dashboard(request):
+    now = timezone.now()
+    visible = campaigns_visible_to(request.user)
+    filterset = CampaignFilter(request.GET or None, queryset=visible, request=request)
+    # Filters that are not understood show nothing with the form's errors, as the campaign list does.
+    base = visible.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+    sort = request.GET.get("sort") or DEFAULT_SORT
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    rows = selectors.campaign_status_rows(base).order_by(*SORTS[sort])
+    page = Paginator(rows, STATUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    campaigns = selectors.decorate_status_rows(list(page.object_list), now=now)
+    counts = selectors.campaign_counts(base)
+    months = selectors.outcomes_by_month(base, today=timezone.localdate(now))
+    my_deadlines, my_deadlines_more = selectors.my_open_deadlines(request.user, today=timezone.localdate(now))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "role": "staff",
+        "filter": filterset,
+        "page": page,
+        "campaigns": campaigns,
+        "sort": sort,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "counts": counts,
+        "months": months,
+        "total": page.paginator.count,
+        "wins": sum(w for _m, w, _l in months),
+        "losses": sum(lost for _m, _w, lost in months),
+        "my_deadlines": my_deadlines,
+        "my_deadlines_more": my_deadlines_more,
+        "today": timezone.localdate(now),
+        "quiet_days": selectors.QUIET_DAYS,
+        "charts": _chart_data(counts, months),
+        "map_campaigns": {
+            "counties": selectors.campaigns_by_county(base),
+            "strings": _map_strings(),
+        },
+        "map_levels": [(level.value, level.label) for level in MAP_LEGEND],
+    }
+    return render(request, "core/home.html", context)
+
+
+MAP_LEGEND = [
+    PolicyLevel.COMPLIES,
+    PolicyLevel.LIMITS_HOLDS,
+    PolicyLevel.NO_HOLDS_NO_ACCESS,
+    PolicyLevel.NO_HOLDS_NO_NOTIFICATIONS_NO_ACCESS,
+    PolicyLevel.UNKNOWN,
+]
+
+
+def _chart_data(counts, months):
+    """What dashboard.js draws: labels and numbers only, every label translated here."""
+    states = counts["states"]
+    shown, rest = states[:CHART_STATES], states[CHART_STATES:]
+    state_labels = [postal for postal, _name, _n in shown]
+    state_values = [n for _postal, _name, n in shown]
+    if rest:
+        state_labels.append(_("Other states"))
+        state_values.append(sum(n for _postal, _name, n in rest))
+    return {
+        "stages": {
+            "keys": [value for value, _label, _n in counts["stages"]],
+            "labels": [label for _value, label, _n in counts["stages"]],
+            "values": [n for _value, _label, n in counts["stages"]],
+        },
+        "goals": {
+            "labels": [label for _value, label, _n in counts["goals"]],
+            "values": [n for _value, _label, n in counts["goals"]],
+        },
+        "states": {"labels": state_labels, "values": state_values},
+        "months": {
+            "labels": [date_format(month, "M Y") for month, _w, _l in months],
+            "won": [won for _m, won, _l in months],
+            "lost": [lost for _m, _w, lost in months],
+        },
+        "strings": {"campaigns": _("Campaigns"), "won": _("Won"), "lost": _("Lost")},
+    }
+
+
+def _map_strings():
+    return {
+        "campaigns": _("Campaigns"),
+        "active": _("Still being fought"),
+        "won": _("Won"),
+        "lost": _("Lost"),
+        "open": _("Open the county page"),
+        "loadError": _("The map could not be loaded."),
+    }
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def export_list(request, name, fmt):
+    """A list's current filtered view as CSV or XLSX (see core.exports for what is and is not in it)."""
+    spec = exports.export_specs().get(name)
+    if spec is None or fmt not in exports.FORMATS:
+        raise Http404("No such export.")
+    if not request.user.is_authenticated and not exports.public_exports_allowed(spec):
+        return redirect_to_login(request.get_full_path())
+    try:
+        return exports.export_response(spec, fmt, request)
+    except exports.BadFilters as error:
+        lines = [_("Some filters could not be read, so nothing was exported:")]
+        for field, messages in error.errors.items():
+            lines.extend(f"- {field}: {message}" for message in messages)
+        return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# --- the campaign status report ------------------------------------------------------------------
+
+REPORT_DEFAULT_DAYS = 90
+REPORT_MAX_DAYS = 366
+
+
+class ReportRangeForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end comes before the start."))
+            elif (end - start).days >= REPORT_MAX_DAYS:
+                self.add_error("end", _("A report covers at most a year (%(days)s days).") % {"days": REPORT_MAX_DAYS})
+        return data
+
+
+def _report_range(request):
+    today = timezone.localdate()
+    data = {
+        "start": request.GET.get("start") or (today - timedelta(days=REPORT_DEFAULT_DAYS - 1)).isoformat(),
+        "end": request.GET.get("end") or today.isoformat(),
+    }
+    return ReportRangeForm(data)
+
+
+def _report_context(request, pk):
+    """The report's campaigns as the reader may see them: one campaign (its team, staff) or all (staff)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if pk is None:
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        campaign, campaigns = None, Campaign.objects.all()
+    else:
+        campaign = campaign_for_user(
+            request.user, pk, queryset=Campaign.objects.select_related("jurisdiction__state", "lead")
+        )
+        campaigns = Campaign.objects.filter(pk=campaign.pk)
+    form = _report_range(request)
+    context = {"form": form, "campaign": campaign, "generated": timezone.now()}
+    if form.is_valid():
+        context["report"] = selectors.status_report(
+            campaigns=campaigns, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        )
+        if campaign is None:
+            context["stage_counts"] = [row for row in selectors.campaign_counts_by_stage(campaigns) if row[2]]
+    return context
+
+
+def _login_for_anonymous(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_login_for_anonymous
+def status_report(request, pk=None):
+    """Stage changes, wins and losses, and meetings in a date range: a printable page."""
+    context = _report_context(request, pk)
+    return render(request, "core/report.html", context, status=200 if "report" in context else 400)
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    # The report is self-contained; it must never make the server fetch anything.
+    raise ValueError(f"The report does not load {url}")
+
+
+@_login_for_anonymous
+def status_report_pdf(request, pk=None):
+    """The same report as a PDF (WeasyPrint)."""
+    from weasyprint import HTML
+
+    context = _report_context(request, pk)
+    if "report" not in context:
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in context["form"].errors.items())
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+    html = render_to_string("core/report_pdf.html", context, request=request)
+    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    report = context["report"]
+    name = f"status-{context['campaign'].pk if context['campaign'] else 'all'}-{report['start']}-{report['end']}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -600,3 +600,15 @@ def test_assigned_resources_show_on_the_page_and_in_the_timeline(client, organiz
     assert [item.kind for item in response.context["timeline"]].count("assignment") == 1
     only = client.get(campaign.get_absolute_url(), {"kind": "resources"}).context["timeline"]
     assert {item.kind for item in only} == {"assignment"}
+
+
+def test_deadline_time_is_read_in_the_users_time_zone(client, organizer, campaign):
+    from campaigns.models import NotificationSettings
+
+    NotificationSettings.objects.create(user=organizer, time_zone="America/New_York")
+    client.force_login(organizer)
+    client.post(
+        reverse("campaigns:deadline-new", args=[campaign.pk]),
+        {"title": "Hearing", "kind": "hearing", "due_date": "2026-12-08", "due_time": "18:00"},
+    )
+    assert Deadline.objects.get().time_zone == "America/New_York"
