@@ -503,3 +503,18 @@ def test_export_reads_rows_in_chunks(client, staff, monkeypatch, world):
 
 def test_every_list_has_an_export():
     assert set(exports.export_specs()) == set(LISTS)
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "query"),
+    [
+        ("campaigns:list", "campaigns", "stage=research"),
+        ("jurisdictions:list", "jurisdictions", "state=QC"),
+        ("resources:list", "resources", "kind=faq"),
+    ],
+)
+def test_list_pages_link_their_exports_with_the_current_filters(client, staff, world, page, name, query):
+    client.force_login(staff)
+    content = client.get(f"{reverse(page)}?{query}").content.decode()
+    assert f'href="/exports/{name}.csv?{query}"' in content
+    assert f'href="/exports/{name}.xlsx?{query}"' in content
