@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from api import views_web as api_views_web
 from core import views as core_views
 
 urlpatterns = [
@@ -12,6 +13,9 @@ urlpatterns = [
     path("jurisdictions/", include("jurisdictions.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("resources/", include("resources.urls")),
+    path("api/", include("api.urls")),
+    path("settings/api-tokens/", include("api.urls_web")),
+    path("calendar/<str:token>.ics", api_views_web.calendar_feed, name="calendar-feed"),
     path("admin/", admin.site.urls),
 ]
 

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "jurisdictions",
     "campaigns",
     "resources",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +173,54 @@ NOTIFICATIONS_CLAIM_STALE_SECONDS = env.int("NOTIFICATIONS_CLAIM_STALE_SECONDS",
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)  # doubles each time
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=25)  # emails per task
+
+# The REST API (api app): session or bearer-token sign-in, paged lists, one error body shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "api.metadata.Metadata",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Campaign desk API",
+    "DESCRIPTION": "Campaigns against local ICE cooperation: campaigns, targets, meetings, records requests, "
+    "deadlines, jurisdiction policy and the resource library. Sign in with a session or send "
+    "`Authorization: Bearer <token>` with a token made on the API tokens page.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("kind", "status") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "campaigns.models.Stage",
+        "StanceEnum": "campaigns.models.Stance",
+        "GoalEnum": "campaigns.models.Goal",
+        "MeetingKindEnum": "campaigns.models.Meeting.Kind",
+        "MeetingStatusEnum": "campaigns.models.Meeting.Status",
+        "DeadlineKindEnum": "campaigns.models.Deadline.Kind",
+        "HandMadeDeadlineKindEnum": "api.serializers.HAND_MADE_DEADLINE_KINDS",
+        "DeadlineStatusEnum": "campaigns.models.Deadline.Status",
+        "RecordsRequestStatusEnum": "campaigns.models.RecordsRequest.Status",
+        "JurisdictionKindEnum": "jurisdictions.models.Jurisdiction.Kind",
+        "AgencyKindEnum": "jurisdictions.models.Agency.Kind",
+        "AgreementStatusEnum": "jurisdictions.models.Agreement287g.Status",
+        "StateFloorEnum": "jurisdictions.models.StateFloor",
+        "ResourceKindEnum": "resources.models.Kind",
+        "ResourceStatusEnum": "resources.models.Resource.Status",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+API_MAX_PAGE_SIZE = 100
 
 # Bench-only URLs (the floor of `make bench`); never on in a real deployment.
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)

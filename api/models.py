@@ -1,0 +1,97 @@
+"""Secrets that let other programs read a user's data: API tokens and the calendar feed.
+
+Only a SHA-256 hash of each secret is stored. The secrets are long random strings (256 bits), so a
+fast hash is enough to make a leaked table useless, and it lets a request find its token by an
+indexed lookup. The secret itself is shown once, when it is made.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "cdk_"
+
+
+def new_secret():
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """One named token of a user for the REST API (`Authorization: Bearer <token>`); a user may have several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, e.g. “coalition spreadsheet”."))
+    # The first characters of the secret, so the user can tell tokens apart; not enough to guess the rest.
+    prefix = models.CharField(_("starts with"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], condition=Q(revoked_at__isnull=True), name="apitoken_active_name_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a user's deadlines as an iCalendar feed: /calendar/<token>.ics."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+
+class CalendarEventVersion(models.Model):
+    """What a deadline looked like the last time a feed showed it, so its event's SEQUENCE goes up on change.
+
+    Deadlines carry no modification time; the feed compares a fingerprint of what the event shows
+    and, when it differs, counts a new version and remembers when it saw it (LAST-MODIFIED).
+    """
+
+    deadline = models.OneToOneField(
+        "campaigns.Deadline", on_delete=models.CASCADE, related_name="calendar_version", primary_key=True
+    )
+    fingerprint = models.CharField(max_length=64)
+    sequence = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("calendar event version")
+        verbose_name_plural = _("calendar event versions")
+
+    def __str__(self):
+        return f"Deadline {self.deadline_id} v{self.sequence}"

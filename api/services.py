@@ -1,0 +1,90 @@
+"""Making and revoking API tokens and calendar feed addresses. Each returns the secret once; only its hash is kept."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import TOKEN_PREFIX, ApiToken, CalendarFeed, hash_secret, new_secret
+
+MAX_ACTIVE_TOKENS = 20
+
+
+def api_token_create(*, user, name):
+    """A new API token for `user`. Returns (token row, the secret to show once)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, so you know later what uses it.")})
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise ValidationError({"name": _("Keep the name under 100 characters.")})
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if active.filter(name=name).exists():
+        raise ValidationError({"name": _("You already have a token with this name.")})
+    if active.count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            {"name": _("You have %(count)d tokens: revoke one first.") % {"count": MAX_ACTIVE_TOKENS}}
+        )
+    secret = TOKEN_PREFIX + new_secret()
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                user=user, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], key_hash=hash_secret(secret)
+            )
+    except IntegrityError:
+        raise ValidationError({"name": _("You already have a token with this name.")}) from None
+    return token, secret
+
+
+def api_token_revoke(*, user, token_id):
+    """Revoke one of the user's tokens (a token of someone else is not found). Returns whether one was revoked."""
+    return bool(
+        ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    )
+
+
+def api_token_authenticate(secret):
+    """The active token whose secret this is (with its user), or None."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret), revoked_at__isnull=True).first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token
+
+
+# How often a token's "last used" time is written: not on every request.
+LAST_USED_RESOLUTION_SECONDS = 300
+
+
+def api_token_touch(token):
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def calendar_feed_regenerate(*, user):
+    """Make (or replace) the user's calendar feed address; the old one stops working at once. Returns the secret."""
+    secret = new_secret()
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(
+            user=user,
+            defaults={"token_hash": hash_secret(secret), "created_at": timezone.now(), "last_fetched_at": None},
+        )
+    return secret
+
+
+def calendar_feed_revoke(*, user):
+    return CalendarFeed.objects.filter(user=user).delete()[0] > 0
+
+
+def calendar_feed_user(secret):
+    """The feed whose secret this is, with its user, or None (unknown, revoked, or user deactivated)."""
+    if not secret or len(secret) > 200:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=hash_secret(secret)).first()
+    if feed is None or not feed.user.is_active:
+        return None
+    return feed

@@ -1,0 +1,135 @@
+"""Schemathesis against /api/schema/, as an organizer, a staff member and an admin.
+
+Each role calls every operation in-process (WSGI) against the test database, which holds real rows
+(tests.test_api.build_world: two campaigns with targets, a logged meeting with answers, deadlines, a
+records request, an assignment), so the ids in paths often exist. The checks: no server error, and
+every response (its status code, content type and body) matches the schema. A few examples per
+operation keep the run short; the coverage phase adds the boundary values of each parameter.
+"""
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api import services as api_services
+from tests.test_api import build_world
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+SETTINGS = hypothesis.settings(
+    max_examples=3,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+
+
+@pytest.fixture
+def wsgi_app(db):
+    # As Django's test client does: a request must not close the test's connection (and its transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(db):
+    return build_world()
+
+
+def _token(world, username):
+    _, secret = api_services.api_token_create(user=getattr(world, username), name="schemathesis")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def organizer_headers(fuzz_world):
+    return _token(fuzz_world, "organizer")
+
+
+@pytest.fixture
+def staff_headers(fuzz_world):
+    return _token(fuzz_world, "staff")
+
+
+@pytest.fixture
+def admin_headers(fuzz_world):
+    return _token(fuzz_world, "admin")
+
+
+@pytest.fixture
+def real_ids(fuzz_world):
+    """Ids of rows of the world, by the first segment of the path and by path parameter name."""
+    world = fuzz_world
+    return {
+        "/api/campaigns/": world.campaign.pk,
+        "/api/jurisdictions/": world.county.pk,
+        "/api/agreements-287g/": world.sheriff_office.agreements.first().pk,
+        "/api/resources/": world.resource.pk,
+        "/api/assignments/": world.assignment.pk,
+        "member_pk": world.campaign.memberships.get(user=world.organizer).pk,
+        "target_pk": world.target.pk,
+        "meeting_pk": world.meeting.pk,
+        "request_pk": world.records_request.pk,
+        "deadline_pk": world.campaign.deadlines.order_by("pk").first().pk,
+    }
+
+
+def _check(case, real_ids, headers):
+    """Call the operation as generated, then again with its path pointing at real rows."""
+    case.call_and_validate(headers=headers, checks=CHECKS)
+    if not case.path_parameters:
+        return
+    prefix = "/".join(case.operation.path.split("/")[:3]) + "/"
+    if prefix not in real_ids:
+        return
+    case.path_parameters = {name: real_ids[prefix if name == "id" else name] for name in case.path_parameters}
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+def _load_schema(*, full_coverage):
+    """The schema as served. Full coverage: boundary and invalid values of every parameter and every
+    unexpected method; otherwise valid boundary values only, to keep the run short."""
+    loaded = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    if not full_coverage:
+        loaded.config.phases.coverage.generation.modes = [schemathesis.GenerationMode.POSITIVE]
+        loaded.config.phases.coverage.unexpected_methods = set()
+    return loaded
+
+
+# Staff may do everything, so the full run is theirs; organizers and admins get the shorter one.
+organizer_schema = _load_schema(full_coverage=False)
+staff_schema = _load_schema(full_coverage=True)
+admin_schema = _load_schema(full_coverage=False)
+
+
+@organizer_schema.parametrize()
+@SETTINGS
+def test_api_as_organizer(case, wsgi_app, real_ids, organizer_headers):
+    _check(case, real_ids, organizer_headers)
+
+
+@staff_schema.parametrize()
+@SETTINGS
+def test_api_as_staff(case, wsgi_app, real_ids, staff_headers):
+    _check(case, real_ids, staff_headers)
+
+
+@admin_schema.parametrize()
+@SETTINGS
+def test_api_as_admin(case, wsgi_app, real_ids, admin_headers):
+    _check(case, real_ids, admin_headers)
