@@ -1,0 +1,224 @@
+"""Calendar feeds: /calendar/<secret>.ics read back with icalendar and checked against RFC 5545's rules."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from api import services as api_services
+from api.models import ApiToken, CalendarFeed
+from campaigns import services
+from campaigns.models import Deadline, NotificationSettings
+from core import roles
+from tests import factories
+from tests.test_api import build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def feed_of(client, user):
+    secret = api_services.calendar_feed_regenerate(user=user)
+    return f"/calendar/{secret}.ics"
+
+
+def read(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def events(calendar):
+    return {str(event["SUMMARY"]).split(" — ")[0]: event for event in calendar.walk("VEVENT")}
+
+
+def test_feed_is_valid_icalendar(client, world):
+    calendar = read(client, feed_of(client, world.organizer))
+    assert str(calendar["VERSION"]) == "2.0"
+    assert calendar["PRODID"]
+    assert calendar.get_missing_tzids() == set()  # every TZID has its VTIMEZONE
+    uids = []
+    for event in calendar.walk("VEVENT"):
+        for prop in ("UID", "DTSTAMP", "DTSTART", "SUMMARY", "URL", "SEQUENCE", "LAST-MODIFIED"):
+            assert prop in event, prop
+        assert event["DTSTAMP"].dt.tzinfo is not None  # DTSTAMP is in UTC
+        uids.append(str(event["UID"]))
+    assert len(uids) == len(set(uids)) >= 3
+
+
+def test_organizer_sees_the_open_deadlines_of_their_campaigns(client, world):
+    done = services.deadline_create(
+        campaign=world.campaign, user=world.staff, title="Already done", due_date=timezone.localdate()
+    )
+    services.deadline_complete(deadline=done, user=world.staff)
+    titles = set(events(read(client, feed_of(client, world.organizer))))
+    assert {"Send the letter", "Board vote"} <= titles
+    assert "Other deadline" not in titles  # a campaign they are not on
+    assert "Already done" not in titles
+
+
+def test_staff_see_what_they_lead_are_on_or_own(client, world):
+    # staff leads the first campaign; another staff member follows nothing until given a deadline.
+    assert "Board vote" in events(read(client, feed_of(client, world.staff)))
+    outsider = factories.UserFactory(role=roles.STAFF, username="outsider")
+    path = feed_of(client, outsider)
+    assert events(read(client, path)) == {}
+    services.deadline_create(
+        campaign=world.other, user=world.staff, title="Owned one", due_date=timezone.localdate(), owner=outsider
+    )
+    services.membership_add(campaign=world.campaign, user=world.staff, member=outsider)
+    titles = set(events(read(client, path)))
+    assert "Owned one" in titles and "Board vote" in titles
+    assert "Other deadline" not in titles
+
+
+def test_times_are_in_the_users_zone_and_dates_are_all_day(client, world):
+    found = events(read(client, feed_of(client, world.organizer)))
+    vote = found["Board vote"]  # 14:30 in Chicago, given by whoever set it
+    assert vote["DTSTART"].params["TZID"] == "America/Los_Angeles"  # no settings: the site's zone
+    start = vote["DTSTART"].dt
+    assert (start.hour, start.minute) == (12, 30)
+    assert start == datetime.datetime.combine(start.date(), datetime.time(14, 30), tzinfo=ZoneInfo("America/Chicago"))
+    letter = found["Send the letter"]
+    assert letter["DTSTART"].params.get("VALUE") == "DATE"
+    assert isinstance(letter["DTSTART"].dt, datetime.date)
+    assert not isinstance(letter["DTSTART"].dt, datetime.datetime)
+    assert letter["DTEND"].dt == letter["DTSTART"].dt + datetime.timedelta(days=1)
+
+    NotificationSettings.objects.create(user=world.organizer, time_zone="America/New_York")
+    vote = events(read(client, feed_of(client, world.organizer)))["Board vote"]
+    assert vote["DTSTART"].params["TZID"] == "America/New_York"
+    assert (vote["DTSTART"].dt.hour, vote["DTSTART"].dt.minute) == (15, 30)
+
+
+def test_each_event_links_to_its_page(client, world, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    found = events(read(client, feed_of(client, world.organizer)))
+    assert str(found["Send the letter"]["URL"]) == f"https://desk.example.org/campaigns/{world.campaign.pk}/#deadlines"
+    records = next(e for title, e in found.items() if title.startswith("Records response due"))
+    assert str(records["URL"]) == (
+        f"https://desk.example.org/campaigns/{world.campaign.pk}/requests/{world.records_request.pk}/"
+    )
+    assert str(found["Board vote"]["UID"]).endswith("@desk.example.org")
+
+
+def test_uid_is_stable_and_sequence_goes_up_when_a_deadline_changes(client, world):
+    path = feed_of(client, world.organizer)
+    with time_machine.travel(timezone.now(), tick=False):
+        first = events(read(client, path))["Board vote"]
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1), tick=False):
+        again = events(read(client, path))["Board vote"]
+    assert str(again["UID"]) == str(first["UID"])
+    assert again["SEQUENCE"] == first["SEQUENCE"] == 0
+    assert again["DTSTAMP"].dt == first["DTSTAMP"].dt
+
+    deadline = Deadline.objects.get(title="Board vote")
+    services.deadline_update(deadline=deadline, user=world.staff, due_date=deadline.due_date + datetime.timedelta(1))
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        moved = events(read(client, path))["Board vote"]
+    assert str(moved["UID"]) == str(first["UID"])
+    assert moved["SEQUENCE"] == 1
+    assert moved["LAST-MODIFIED"].dt > first["LAST-MODIFIED"].dt
+    assert moved["DTSTART"].dt.date() == first["DTSTART"].dt.date() + datetime.timedelta(days=1)
+
+
+def test_unknown_and_revoked_addresses_get_404(client, world):
+    assert client.get("/calendar/not-a-real-secret.ics").status_code == 404
+    path = feed_of(client, world.organizer)
+    assert client.get(path).status_code == 200
+    api_services.calendar_feed_revoke(user=world.organizer)
+    assert client.get(path).status_code == 404
+
+
+def test_a_new_address_replaces_the_old_one(client, world):
+    old = feed_of(client, world.organizer)
+    new = feed_of(client, world.organizer)
+    assert old != new
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert CalendarFeed.objects.filter(user=world.organizer).count() == 1
+
+
+def test_a_deactivated_users_feed_is_gone(client, world):
+    path = feed_of(client, world.organizer)
+    world.organizer.is_active = False
+    world.organizer.save()
+    assert client.get(path).status_code == 404
+
+
+def test_the_secret_is_not_stored(world):
+    secret = api_services.calendar_feed_regenerate(user=world.organizer)
+    assert secret not in CalendarFeed.objects.get(user=world.organizer).token_hash
+    assert len(secret) >= 40
+
+
+def test_feed_reads_the_same_number_of_queries_at_2_and_20_deadlines(client, world):
+    path = feed_of(client, world.organizer)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            read(client, path)
+        return len(queries)
+
+    for _ in range(2):
+        factories.DeadlineFactory(campaign=world.campaign, due_time=datetime.time(9), time_zone="America/Denver")
+    count()  # the first read records every event's first version
+    small = count()
+    for _ in range(18):
+        factories.DeadlineFactory(campaign=world.campaign, owner=world.organizer)
+    count()
+    assert count() == small
+
+
+# --- the settings page ---------------------------------------------------------------------------
+
+
+def test_settings_page_makes_and_revokes_tokens(client, world):
+    client.force_login(world.organizer)
+    assert client.get("/settings/api-tokens/").status_code == 200
+    response = client.post("/settings/api-tokens/", {"name": "Spreadsheet"})
+    assert response.status_code == 200
+    token = ApiToken.objects.get(user=world.organizer, name="Spreadsheet")
+    secret = response.context["new_token"]["secret"]
+    assert secret.startswith(token.prefix) and secret.encode() in response.content
+    assert secret.encode() not in client.get("/settings/api-tokens/").content  # shown once
+    response = client.post("/settings/api-tokens/", {"name": "Spreadsheet"})
+    assert response.status_code == 400  # the same name twice
+    other = factories.UserFactory(role=roles.ORGANIZER, username="someone")
+    others_token, _ = api_services.api_token_create(user=other, name="theirs")
+    client.post(f"/settings/api-tokens/tokens/{others_token.pk}/revoke/")
+    others_token.refresh_from_db()
+    assert others_token.revoked_at is None  # not theirs to revoke
+    client.post(f"/settings/api-tokens/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_settings_page_makes_a_calendar_address_and_turns_it_off(client, world):
+    client.force_login(world.organizer)
+    response = client.post("/settings/api-tokens/calendar/", {"action": "regenerate"})
+    assert response.status_code == 200
+    address = response.context["new_feed_url"]
+    assert address.startswith("http://testserver/calendar/") and address.endswith(".ics")
+    assert client.get(address.removeprefix("http://testserver")).status_code == 200
+    client.post("/settings/api-tokens/calendar/", {"action": "revoke"})
+    assert client.get(address.removeprefix("http://testserver")).status_code == 404
+
+
+def test_settings_page_needs_sign_in(client, db):
+    response = client.get("/settings/api-tokens/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_menu_links_to_the_settings_page(client, world):
+    client.force_login(world.organizer)
+    assert b'href="/settings/api-tokens/"' in client.get("/settings/api-tokens/").content
