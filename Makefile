@@ -42,3 +42,9 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var
+
+# The app under gunicorn on PostgreSQL and Redis, loaded by wrk (see scripts/bench.py). BENCH_DATABASE_URL,
+# BENCH_REDIS_URL, BENCH_SCALE (0.1), BENCH_DURATION (seconds a run) change what it measures.
+bench: setup
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) scripts/bench.py
