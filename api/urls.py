@@ -28,6 +28,9 @@ urlpatterns = [
         views.RecordsRequestStatus.as_view(),
         name="records-request-status",
     ),
+    path(f"{campaign}letters/", views.LetterList.as_view(), name="letters"),
+    path(f"{campaign}letters/<int:letter_pk>/", views.LetterDetail.as_view(), name="letter"),
+    path(f"{campaign}letters/<int:letter_pk>/status/", views.LetterStatus.as_view(), name="letter-status"),
     path(f"{campaign}deadlines/", views.DeadlineList.as_view(), name="deadlines"),
     path(f"{campaign}deadlines/<int:deadline_pk>/", views.DeadlineDetail.as_view(), name="deadline"),
     *[

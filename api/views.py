@@ -20,7 +20,17 @@ from rest_framework.response import Response
 from campaigns import selectors, services
 from campaigns.access import campaign_for_user, campaigns_visible_to, can_manage_campaigns
 from campaigns.filters import DEFAULT_SORT, SORTS, CampaignFilter
-from campaigns.models import Answer, Campaign, Deadline, Meeting, Membership, RecordsRequest, StanceChange, Target
+from campaigns.models import (
+    Answer,
+    Campaign,
+    Deadline,
+    Letter,
+    Meeting,
+    Membership,
+    RecordsRequest,
+    StanceChange,
+    Target,
+)
 
 from . import serializers as s
 from .filters import DeadlineFilter
@@ -442,3 +452,69 @@ class MyDeadlines(ApiView):
 @permission_classes([AllowAny])
 def not_found(request):
     raise NotFound("No such API endpoint.")
+
+
+# --- letters -------------------------------------------------------------------------------------
+
+
+def letters_with_parts():
+    return Letter.objects.select_related("campaign__jurisdiction").prefetch_related(
+        Prefetch("recipients", queryset=Target.objects.select_related("official", "agency").order_by("pk"))
+    )
+
+
+class LetterList(ApiView):
+    @extend_schema(summary="A campaign's letters, newest first", responses=s.LetterSerializer(many=True))
+    def get(self, request, pk):
+        campaign = self.campaign()
+        return self.paged(
+            letters_with_parts().filter(campaign=campaign).order_by("-created_at", "-pk"), s.LetterSerializer
+        )
+
+    @extend_schema(
+        summary="Draft a letter from a sample letter of the library",
+        description="The body keeps the sample's merge fields; they are filled in `text` from the recipients, "
+        "the campaign and the sender.",
+        request=s.LetterCreateSerializer,
+        responses={201: s.LetterSerializer},
+    )
+    def post(self, request, pk):
+        campaign = self.campaign(change=True, queryset=Campaign.objects.select_related("jurisdiction__state"))
+        data = self.validated(s.LetterCreateSerializer, campaign=campaign)
+        letter = services.letter_create(campaign=campaign, user=request.user, **data)
+        return self.render(s.LetterSerializer, letters_with_parts().get(pk=letter.pk), code=status.HTTP_201_CREATED)
+
+
+class LetterDetail(ApiView):
+    @extend_schema(summary="A letter, with its merged text", responses=s.LetterSerializer)
+    def get(self, request, pk, letter_pk):
+        campaign = self.campaign()
+        return self.render(s.LetterSerializer, get_object_or_404(letters_with_parts(), campaign=campaign, pk=letter_pk))
+
+    @extend_schema(
+        summary="Edit a letter",
+        description="An unknown merge field in the body is refused, never left blank in the letter.",
+        request=s.LetterUpdateSerializer,
+        responses=s.LetterSerializer,
+    )
+    def put(self, request, pk, letter_pk):
+        campaign = self.campaign(change=True, queryset=Campaign.objects.select_related("jurisdiction__state"))
+        letter = get_object_or_404(Letter.objects.select_related("campaign"), campaign=campaign, pk=letter_pk)
+        data = self.validated(s.LetterUpdateSerializer, campaign=campaign)
+        services.letter_update(letter=letter, user=request.user, **data)
+        return self.render(s.LetterSerializer, letters_with_parts().get(pk=letter.pk))
+
+
+class LetterStatus(ApiView):
+    @extend_schema(
+        summary="Mark a letter draft, sent or answered",
+        description="`expect_answer_by` with a sent letter adds a follow-up deadline; an answer closes it.",
+        request=s.LetterStatusInputSerializer,
+        responses=s.LetterSerializer,
+    )
+    def post(self, request, pk, letter_pk):
+        campaign = self.campaign(change=True)
+        letter = get_object_or_404(Letter, campaign=campaign, pk=letter_pk)
+        data = self.validated(s.LetterStatusInputSerializer)
+        services.letter_set_status(letter=letter, user=request.user, **data)
+        return self.render(s.LetterSerializer, letters_with_parts().get(pk=letter.pk))

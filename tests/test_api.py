@@ -87,6 +87,14 @@ def build_world():
     from resources.services import assignment_create
 
     (assignment,), _ = assignment_create(resource=resource, campaigns=[campaign], user=staff, note="Read it first.")
+    sample_letter = factories.ResourceFactory(
+        kind=Kind.SAMPLE_LETTER,
+        title="Ask the sheriff to stop honoring holds",
+        template_body="Dear {{ title }} {{ official }},\n\nWe ask {{ jurisdiction }} to stop.\n\n{{ sender }}",
+    )
+    letter = services.letter_create(
+        campaign=campaign, user=organizer, template=sample_letter, recipients=[target], sender="Alder Coalition"
+    )
     return SimpleNamespace(**locals())
 
 
@@ -176,6 +184,8 @@ def campaign_read_paths(world):
         f"campaigns/{c}/deadlines/{world.meeting.follow_ups.first().pk}/",
         f"campaigns/{c}/assignments/",
         f"assignments/{world.assignment.pk}/",
+        f"campaigns/{c}/letters/",
+        f"campaigns/{c}/letters/{world.letter.pk}/",
     ]
 
 
@@ -213,6 +223,20 @@ def _write_requests(world):
             200,
         ),
         ("post", f"assignments/{world.assignment.pk}/withdraw/", {"reason": "Out of date."}, 403, 200),
+        (
+            "post",
+            f"campaigns/{c}/letters/",
+            {"template": world.sample_letter.pk, "recipients": [world.target.pk], "sender": "Coalition"},
+            201,
+            201,
+        ),
+        (
+            "post",
+            f"campaigns/{c}/letters/{world.letter.pk}/status/",
+            {"status": "sent", "sent_on": str(today)},
+            200,
+            200,
+        ),
     ]
 
 
@@ -511,3 +535,34 @@ def test_page_size_is_capped(world):
     assert len(data["results"]) == 2 and data["next"]
     data = client_for(world.staff).get(url("deadlines/?page_size=100000")).json()
     assert len(data["results"]) == data["count"] <= 100
+
+
+def test_letter_drafted_from_a_sample_is_merged_and_unknown_fields_are_refused(world):
+    client = client_for(world.organizer)
+    base = url(f"campaigns/{world.campaign.pk}/letters/")
+    body = {"template": world.sample_letter.pk, "recipients": [world.target.pk], "sender": "Alder Coalition"}
+    response = client.post(base, body, format="json")
+    assert response.status_code == 201, response.json()
+    letter = response.json()
+    assert "{{ official }}" in letter["body"]
+    assert "Pat Sheriff" in letter["text"] and "Alder County" in letter["text"]
+    edit = {
+        "recipients": [world.target.pk],
+        "sender": "Alder Coalition",
+        "letter_date": str(timezone.localdate()),
+        "subject": "Holds",
+        "body": "Dear {{ offical }},",
+    }
+    response = client.put(f"{base}{letter['id']}/", edit, format="json")
+    assert response.status_code == 400 and "body" in response.json()["errors"]
+    status = {"status": "sent", "sent_on": str(timezone.localdate()), "expect_answer_by": "2030-01-15"}
+    response = client.post(f"{base}{letter['id']}/status/", status, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "sent"
+    assert Deadline.objects.filter(letter_id=letter["id"], due_date=datetime.date(2030, 1, 15)).exists()
+
+
+def test_a_letter_to_another_campaigns_target_is_refused(world):
+    other_target = factories.TargetFactory(campaign=world.other)
+    body = {"template": world.sample_letter.pk, "recipients": [other_target.pk], "sender": "x"}
+    response = client_for(world.staff).post(url(f"campaigns/{world.campaign.pk}/letters/"), body, format="json")
+    assert response.status_code == 400 and "recipients" in response.json()["errors"]

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from campaigns import services
 from campaigns.models import Answer, Deadline, Membership, StanceChange
 from core import roles
 from jurisdictions.models import Dimension, PolicyRecord, PolicyValue
@@ -50,6 +51,11 @@ def add_rows(world, n):
         ResourceAudience.objects.create(resource=resource, audience="advocates")
         factories.ResourceFactory(supersedes=resource, translation_of=resource, language="es")
         Assignment.objects.create(resource=resource, campaign=campaign, note="Read it.", assigned_by=world.staff)
+        letter = services.letter_create(
+            campaign=campaign, user=world.staff, template=world.sample_letter, recipients=[target], sender="Us"
+        )
+        letter.recipients.add(world.target)
+        world.letter.recipients.add(target)
 
 
 PATHS = {
@@ -69,6 +75,8 @@ PATHS = {
     "policy-records": lambda w: f"jurisdictions/{w.county.pk}/policy-records/",
     "agreements": lambda w: "agreements-287g/",
     "resources": lambda w: "resources/",
+    "letters": lambda w: f"campaigns/{w.campaign.pk}/letters/",
+    "letter": lambda w: f"campaigns/{w.campaign.pk}/letters/{w.letter.pk}/",
 }
 
 

@@ -86,6 +86,7 @@ def real_ids(fuzz_world):
         "meeting_pk": world.meeting.pk,
         "request_pk": world.records_request.pk,
         "deadline_pk": world.campaign.deadlines.order_by("pk").first().pk,
+        "letter_pk": world.letter.pk,
     }
 
 

@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "HandMadeDeadlineKindEnum": "api.serializers.HAND_MADE_DEADLINE_KINDS",
         "DeadlineStatusEnum": "campaigns.models.Deadline.Status",
         "RecordsRequestStatusEnum": "campaigns.models.RecordsRequest.Status",
+        "LetterStatusEnum": "campaigns.models.Letter.Status",
         "JurisdictionKindEnum": "jurisdictions.models.Jurisdiction.Kind",
         "AgencyKindEnum": "jurisdictions.models.Agency.Kind",
         "AgreementStatusEnum": "jurisdictions.models.Agreement287g.Status",
