@@ -763,6 +763,10 @@ class RecordsRequestSerializer(WebUrlMixin, ReadModelSerializer):
         read_only_fields = fields
 
 
+class RecordsRequestBatchSerializer(serializers.Serializer):
+    records_requests = RecordsRequestSerializer(many=True, help_text="One request per agency, in the order given.")
+
+
 class RecordsRequestInputSerializer(serializers.Serializer):
     agencies = serializers.ListField(
         child=IdField(),

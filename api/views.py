@@ -313,16 +313,15 @@ class RecordsRequestList(ApiView):
         summary="File records requests: one per agency",
         description="A sent request gets its legal due date from the state's records law, as a deadline.",
         request=s.RecordsRequestInputSerializer,
-        responses={201: s.RecordsRequestSerializer(many=True)},
+        responses={201: s.RecordsRequestBatchSerializer},
     )
     def post(self, request, pk):
         campaign = self.campaign(change=True, queryset=Campaign.objects.select_related("jurisdiction__state"))
         data = self.validated(s.RecordsRequestInputSerializer, campaign=campaign)
         created = services.records_request_create(campaign=campaign, user=request.user, **data)
         requests = list(requests_with_parts().filter(pk__in=[r.pk for r in created]).order_by("pk"))
-        return Response(
-            s.RecordsRequestSerializer(requests, many=True, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
+        return self.render(
+            s.RecordsRequestBatchSerializer, {"records_requests": requests}, code=status.HTTP_201_CREATED
         )
 
 

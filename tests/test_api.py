@@ -413,7 +413,7 @@ def test_records_request_gets_its_due_date_deadline(world):
         url(f"campaigns/{world.campaign.pk}/records-requests/"), body, format="json"
     )
     assert response.status_code == 201, response.json()
-    rows = response.json()
+    rows = response.json()["records_requests"]
     assert len(rows) == 2 and rows[0]["batch"] == rows[1]["batch"]
     for row in rows:
         request = RecordsRequest.objects.get(pk=row["id"])
