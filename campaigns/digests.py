@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
 
 from core.roles import ADMIN, ORGANIZER, STAFF
@@ -153,16 +153,34 @@ def organizer_campaign_ids(user_ids):
 
 
 def build_digests(recipients, *, now):
-    """{user id: Digest} for every recipient, in a fixed number of queries (at most ten)."""
+    """{user id: Digest} for every recipient.
+
+    Organizers' digests are built together from their campaigns' activity (seven queries). Staff and
+    admins, who read about every campaign, share the whole desk's counts and top rows for each window
+    (sixteen queries, nine more for the admins' table); everyone whose digest falls on the same hour
+    has the same window. None of it depends on how many campaigns, meetings or deadlines there are.
+    """
     recipients = list(recipients)
-    if not recipients:
-        return {}
+    built = {}
     scoped = [r for r in recipients if r.campaign_ids is not None]
-    everything = len(scoped) < len(recipients)
-    campaign_filter = stale_filter = Q()
-    if not everything:
-        campaign_ids = set().union(*(r.campaign_ids for r in scoped))
-        campaign_filter, stale_filter = Q(campaign_id__in=campaign_ids), Q(pk__in=campaign_ids)
+    if scoped:
+        built.update(_build_scoped(scoped))
+    by_window = defaultdict(list)
+    for r in recipients:
+        if r.campaign_ids is None:
+            by_window[(r.start, r.end, r.today, r.first_day)].append(r)
+    for group in by_window.values():
+        built.update(_build_everything(group))
+    return built
+
+
+def _build_scoped(recipients):
+    """Organizers: read everything that happened in their campaigns once (seven queries), then split it.
+
+    Their campaigns are few, so reading all of it is cheap; each user gets the part in their window.
+    """
+    campaign_ids = set().union(*(r.campaign_ids for r in recipients))
+    campaign_filter, stale_filter = Q(campaign_id__in=campaign_ids), Q(pk__in=campaign_ids)
     start = min(r.start for r in recipients)
     end = max(r.end for r in recipients)
     first_day = min(r.first_day for r in recipients)
@@ -215,11 +233,6 @@ def build_digests(recipients, *, now):
         .select_related("jurisdiction__state")
         .order_by("last_activity_at", "pk")
     )
-    stage_counts = None
-    if any(r.role == ADMIN for r in recipients):
-        counts = dict(Campaign.objects.values_list("stage").annotate(n=Count("pk")).order_by())
-        stage_counts = [(label, counts.get(value, 0)) for value, label in Stage.choices if counts.get(value)]
-
     list_url = absolute_url(reverse("campaigns:list"))
     digests = {}
     for r in recipients:
@@ -270,11 +283,6 @@ def build_digests(recipients, *, now):
             overdue=_section(mine_overdue, more_url=f"{list_url}?overdue=yes"),
             stale=_section(mine_stale, more_url=f"{list_url}?activity=stale30&sort=-activity"),
         )
-        if r.role == ADMIN:
-            digest.stage_counts = stage_counts
-            digest.summary, digest.summary_more = _summary(
-                mine_changes, mine_meetings, mine_letters + mine_requests, mine_upcoming, mine_overdue
-            )
         digests[r.user.pk] = digest
     return digests
 
@@ -290,30 +298,145 @@ class SummaryRow:
     overdue: int = 0
 
 
-def _summary(changes, meetings, requests, upcoming, overdue):
-    """Admins' table: one row per campaign with activity or deadlines, most overdue first."""
-    rows = {}
+def _top(queryset, limit=MAX_ITEMS):
+    """(first rows, how many in all): two queries that indexes serve, whatever the number of rows."""
+    return list(queryset[:limit]), queryset.count()
 
-    def row(campaign):
-        if campaign.pk not in rows:
-            rows[campaign.pk] = SummaryRow(campaign=campaign, url=_campaign_link(campaign))
-        return rows[campaign.pk]
 
-    for change in changes:
-        row(change.campaign).stage_changes += 1
-    for meeting in meetings:
-        row(meeting.campaign).meetings += 1
-    for item, _state in requests:
-        row(item.campaign).requests += 1
-    for deadline, _days in upcoming:
-        row(deadline.campaign).upcoming += 1
-    for deadline, _days in overdue:
-        row(deadline.campaign).overdue += 1
-    ordered = sorted(
-        rows.values(),
-        key=lambda r: (-r.overdue, -(r.stage_changes + r.meetings + r.requests), r.campaign.name.lower()),
+def _shared_section(rows, total, more_url=""):
+    return Section(items=rows, total=total, more_url=more_url)
+
+
+def _build_everything(recipients):
+    """Staff and admins with the same window: the whole desk's counts and top rows, read once for all."""
+    first = recipients[0]
+    start, end, today, first_day = first.start, first.end, first.today, first.first_day
+    list_url = absolute_url(reverse("campaigns:list"))
+
+    changes, changes_total = _top(
+        StageChange.objects.filter(changed_at__gte=start, changed_at__lt=end)
+        .select_related("campaign", "changed_by")
+        .order_by("-changed_at", "-pk")
     )
-    return ordered[:MAX_SUMMARY_ROWS], max(0, len(ordered) - MAX_SUMMARY_ROWS)
+    meetings, meetings_total = _top(
+        Meeting.objects.filter(status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end)
+        .select_related("campaign", "logged_by")
+        .order_by("-held_at", "-pk")
+    )
+    answered_letter = Q(answered_on__gte=first_day, answered_on__lt=today)
+    letters, letters_total = _top(
+        Letter.objects.filter(Q(sent_on__gte=first_day, sent_on__lt=today) | answered_letter)
+        .annotate(answered=ExpressionWrapper(answered_letter, output_field=BooleanField()))
+        .select_related("campaign")
+        .order_by("-updated_at", "-pk")
+    )
+    answered_request = Q(status__in=ANSWERED_REQUEST_STATUSES, updated_at__gte=start, updated_at__lt=end)
+    requests, requests_total = _top(
+        RecordsRequest.objects.filter(Q(sent_on__gte=first_day, sent_on__lt=today) | answered_request)
+        .annotate(answered=ExpressionWrapper(answered_request, output_field=BooleanField()))
+        .select_related("campaign", "agency")
+        .order_by("-updated_at", "-pk")
+    )
+    assignments, assignments_total = _top(
+        Assignment.objects.filter(assigned_at__gte=start, assigned_at__lt=end, withdrawn_at__isnull=True)
+        .select_related("campaign", "resource", "assigned_by")
+        .order_by("-assigned_at", "-pk")
+    )
+    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN).select_related("campaign", "owner")
+    upcoming, upcoming_total = _top(
+        open_deadlines.filter(due_date__gte=today, due_date__lte=today + timedelta(days=UPCOMING_DAYS)).order_by(
+            "due_date", "due_time", "pk"
+        )
+    )
+    overdue, overdue_total = _top(open_deadlines.filter(due_date__lt=today).order_by("due_date", "pk"))
+    stale, stale_total = _top(
+        Campaign.objects.filter(last_activity_at__lt=end - timedelta(days=STALE_DAYS))
+        .exclude(stage__in=OUTCOME_STAGES)
+        .select_related("jurisdiction__state")
+        .order_by("last_activity_at", "pk")
+    )
+    sections = {
+        "stage_changes": _shared_section(changes, changes_total),
+        "meetings": _shared_section(meetings, meetings_total),
+        "letters": _shared_section([(x, "answered" if x.answered else "sent") for x in letters], letters_total),
+        "requests": _shared_section([(x, "answered" if x.answered else "sent") for x in requests], requests_total),
+        "assignments": _shared_section(assignments, assignments_total),
+        "upcoming": _shared_section([(d, (d.due_date - today).days) for d in upcoming], upcoming_total),
+        "overdue": _shared_section(
+            [(d, (today - d.due_date).days) for d in overdue], overdue_total, more_url=f"{list_url}?overdue=yes"
+        ),
+        "stale": _shared_section(
+            [(c, (end - c.last_activity_at).days) for c in stale],
+            stale_total,
+            more_url=f"{list_url}?activity=stale30&sort=-activity",
+        ),
+    }
+    summary = summary_more = stage_counts = None
+    if any(r.role == ADMIN for r in recipients):
+        summary, summary_more = _summary_all(start, end, first_day, today)
+        counts = dict(Campaign.objects.values_list("stage").annotate(n=Count("pk")).order_by())
+        stage_counts = [(label, counts[value]) for value, label in Stage.choices if counts.get(value)]
+    built = {}
+    for r in recipients:
+        digest = Digest(recipient=r, **sections)
+        if r.role == ADMIN:
+            digest.summary, digest.summary_more, digest.stage_counts = summary, summary_more, stage_counts
+        built[r.user.pk] = digest
+    return built
+
+
+def _counts_by_campaign(queryset):
+    return dict(queryset.order_by().values_list("campaign_id").annotate(n=Count("pk")))
+
+
+def _summary_all(start, end, first_day, today):
+    """Admins' table for the whole desk: campaigns with activity or open deadlines, most overdue first.
+
+    One grouped count per kind of row (each a single scan), merged here; then the campaigns shown.
+    """
+    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN)
+    overdue = _counts_by_campaign(open_deadlines.filter(due_date__lt=today))
+    upcoming = _counts_by_campaign(
+        open_deadlines.filter(due_date__gte=today, due_date__lte=today + timedelta(days=UPCOMING_DAYS))
+    )
+    changes = _counts_by_campaign(StageChange.objects.filter(changed_at__gte=start, changed_at__lt=end))
+    meetings = _counts_by_campaign(
+        Meeting.objects.filter(status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end)
+    )
+    letters = _counts_by_campaign(
+        Letter.objects.filter(
+            Q(sent_on__gte=first_day, sent_on__lt=today) | Q(answered_on__gte=first_day, answered_on__lt=today)
+        )
+    )
+    requests = _counts_by_campaign(
+        RecordsRequest.objects.filter(
+            Q(sent_on__gte=first_day, sent_on__lt=today)
+            | Q(status__in=ANSWERED_REQUEST_STATUSES, updated_at__gte=start, updated_at__lt=end)
+        )
+    )
+    ids = set(overdue) | set(upcoming) | set(changes) | set(meetings) | set(letters) | set(requests)
+    names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+    def activity(pk):
+        return changes.get(pk, 0) + meetings.get(pk, 0) + letters.get(pk, 0) + requests.get(pk, 0)
+
+    ordered = sorted(ids, key=lambda pk: (-overdue.get(pk, 0), -activity(pk), names.get(pk, "").lower(), pk))
+    shown = ordered[:MAX_SUMMARY_ROWS]
+    campaigns = Campaign.objects.in_bulk(shown)
+    summary = [
+        SummaryRow(
+            campaign=campaigns[pk],
+            url=_campaign_link(campaigns[pk]),
+            stage_changes=changes.get(pk, 0),
+            meetings=meetings.get(pk, 0),
+            requests=letters.get(pk, 0) + requests.get(pk, 0),
+            upcoming=upcoming.get(pk, 0),
+            overdue=overdue.get(pk, 0),
+        )
+        for pk in shown
+        if pk in campaigns
+    ]
+    return summary, len(ordered) - len(shown)
 
 
 def role_names(user_ids):

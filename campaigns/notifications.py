@@ -433,7 +433,7 @@ def _digest_context(digest):
 def deliver(ids, *, now=None, connection=None):
     """Send the emails of these rows that are still pending; each one at most once. Returns a Report.
 
-    Queries: three to load and build the batch (plus eight for digests), then two per email.
+    Queries: a few to load the batch, a fixed number to build its digests (campaigns.digests), two per email.
     """
     now = now or timezone.now()
     report = Report()
