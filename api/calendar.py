@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,6 +32,9 @@ from .models import CalendarEventVersion
 # Deadlines further back than this are left out, open or not: a feed is for what is coming.
 LOOK_BACK = timedelta(days=365)
 MAX_EVENTS = 2000
+# Built feeds are kept under a key made of everything they show (see _feed_cache_key).
+FEED_CACHE_SECONDS = 24 * 60 * 60
+FEED_CACHE_VERSION = 1
 
 
 def _zone(name):
@@ -157,16 +161,51 @@ def _description(deadline, url):
     return "\n".join(lines)
 
 
+def _feed_cache_key(zone, language, base, deadlines, versions):
+    """A key that changes whenever anything the feed would show changes.
+
+    The feed is a function of the site's name, the user's zone and language, the address of the site,
+    and of each deadline's fingerprint (title, kind, status, dates, zone, note, campaign, owner, link),
+    version (sequence and when it changed), creation time and county. Nothing else goes into it.
+    """
+    digest = hashlib.sha256()
+    for part in (FEED_CACHE_VERSION, settings.SITE_NAME, zone.key, language, base):
+        digest.update(f"{part}\x1e".encode())
+    for deadline in deadlines:
+        version = versions[deadline.pk]
+        jurisdiction = deadline.campaign.jurisdiction
+        parts = [
+            deadline.pk,
+            version.fingerprint,
+            version.sequence,
+            version.changed_at.isoformat(),
+            deadline.created_at.isoformat() if deadline.created_at else "",
+            jurisdiction.name,
+            jurisdiction.state.postal,
+        ]
+        digest.update("\x1f".join(map(str, parts)).encode() + b"\x1e")
+    return f"api:calendar-feed:{digest.hexdigest()}"
+
+
 def build_calendar(user, request, *, now=None):
-    """The user's feed as iCalendar bytes."""
+    """The user's feed as iCalendar bytes (from the cache when nothing in it changed)."""
     now = now or timezone.now()
     zone, language = user_preferences(user)
     base = site_base(request)
-    domain = _uid_domain(base)
     deadlines = feed_deadlines(user)
     urls = {d.pk: base + deadline_path(d) for d in deadlines}
     versions = event_versions(deadlines, urls, now=now)
+    # Writing hundreds of events with icalendar takes seconds; reading the rows and versions does not.
+    key = _feed_cache_key(zone, language, base, deadlines, versions)
+    body = cache.get(key)
+    if body is None:
+        body = _render_calendar(zone, language, base, deadlines, urls, versions)
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
 
+
+def _render_calendar(zone, language, base, deadlines, urls, versions):
+    domain = _uid_domain(base)
     with translation.override(language):
         calendar = icalendar.Calendar()
         calendar.add("prodid", f"-//{settings.SITE_NAME}//Deadlines//EN")
