@@ -232,7 +232,8 @@ def pending_ids(kinds, *, now=None):
         EmailDelivery.objects.filter(status=Status.PENDING, kind__in=kinds)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("pk")
+        # Users of one time zone and hour share a digest window, and a batch builds each window once.
+        .order_by("user__notification_settings__time_zone", "user__notification_settings__digest_hour", "pk")
         .values_list("pk", flat=True)
     )
 
