@@ -31,6 +31,8 @@ PANEL_ROWS = 15
 MY_CAMPAIGN_ROWS = 50
 NEW_ASSIGNMENT_ROWS = 8
 MONTHS_SHOWN = 24
+# A report's tables stop here (with the full count stated): a PDF of thousands of rows helps no one.
+REPORT_ROWS = 200
 
 
 def _today():
@@ -302,7 +304,7 @@ def campaigns_by_county(base):
 # --- the campaign status report -----------------------------------------------------------------
 
 
-def status_report(*, campaigns, start, end, limit=500):
+def status_report(*, campaigns, start, end, limit=REPORT_ROWS):
     """Stage changes, wins and losses, and meetings held from `start` to `end` (dates, inclusive).
 
     `campaigns` is the queryset the reader may see (one campaign or all). A fixed number of queries whatever the
