@@ -35,7 +35,11 @@ pytestmark = [pytest.mark.worker, pytest.mark.services]
 
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = str(Path(sys.executable).with_name("celery"))
-BROKER_DB = 6  # this file's own Redis database
+# Each test has a Redis database of its own as broker, so the two never meet even when run in parallel.
+BROKER_DBS = {
+    "test_worker_killed_mid_batch_loses_no_email_and_sends_none_twice": 6,
+    "test_schedule_firing_twice_at_once_on_two_workers_sends_each_digest_once": 7,
+}
 MAIL_DELAY = 0.25
 STALE_SECONDS = 3
 # Zones with whole-hour offsets; the test picks one where it is the local daytime now.
@@ -73,11 +77,11 @@ def database_url():
 
 
 @pytest.fixture
-def broker_url(redis_url):
+def broker_url(redis_url, request):
     import redis
 
     parts = urlsplit(redis_url)
-    url = urlunsplit((parts.scheme, parts.netloc, f"/{BROKER_DB}", "", ""))
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{BROKER_DBS[request.node.name]}", "", ""))
     redis.Redis.from_url(url).flushdb()
     yield url
     redis.Redis.from_url(url).flushdb()
