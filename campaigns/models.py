@@ -89,7 +89,8 @@ class Campaign(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["-last_activity_at"], name="campaign_activity_idx"),
+            # The list's default order, the pk as tie-break included, so a page is read off the index.
+            models.Index(fields=["-last_activity_at", "id"], name="campaign_activity_pk_idx"),
             models.Index(fields=["stage", "-last_activity_at"], name="campaign_stage_idx"),
             models.Index(fields=["goal", "-last_activity_at"], name="campaign_goal_idx"),
             models.Index(fields=["lead", "-last_activity_at"], name="campaign_lead_idx"),
