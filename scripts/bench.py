@@ -26,7 +26,6 @@ Nothing here asserts a time: the bar is printed beside the numbers.
 """
 
 import json
-import math
 import os
 import re
 import shutil
@@ -263,9 +262,9 @@ def sign_in(username, password, *, port):
     return f"sessionid={session}; csrftoken={cookies['csrftoken']}"
 
 
-def wrk(path, cookie, connections, *, port, lua):
+def wrk(path, cookie, connections, *, port, lua, seconds=None):
     threads = min(connections, 2)
-    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}s", "--timeout", "20s", "-s", lua]
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds or DURATION}s", "--timeout", "20s", "-s", lua]
     args.append(f"http://{HOST}:{port}{path}")
     result = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "BENCH_COOKIE": cookie or ""})
     line = next((line for line in result.stdout.splitlines() if line.startswith("BENCH_RESULT ")), None)
@@ -284,149 +283,20 @@ def wrk(path, cookie, connections, *, port, lua):
     }
 
 
+def load(path, cookie, *, port, lua):
+    """{clients: wrk result} at each concurrency, after a second that lets every worker render the page once."""
+    wrk(path, cookie, WORKERS, port=port, lua=lua, seconds=1)
+    return {str(c): wrk(path, cookie, c, port=port, lua=lua) for c in CONCURRENCY}
+
+
 # --- what is measured ----------------------------------------------------------------------------
-
-
-def subjects():
-    """The users and rows the endpoints are about: the busiest campaign, its organizer, a big county."""
-    from django.db.models import Count
-
-    from campaigns.models import Campaign, Membership
-    from core import bench, roles
-    from jurisdictions.models import Jurisdiction
-
-    busiest = bench.bench_campaigns().annotate(n=Count("meetings")).order_by("-n", "pk").first()
-    if busiest is None:
-        raise SystemExit("No bench campaigns: seed_bench did not run?")
-    organizer_ids = (
-        Membership.objects.filter(campaign=busiest, role=Membership.Role.ORGANIZER)
-        .values_list("user_id", flat=True)
-        .order_by("user_id")
-    )
-    organizer = (
-        bench.bench_users(roles.ORGANIZER)
-        .filter(pk__in=list(organizer_ids))
-        .annotate(n=Count("campaign_memberships"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    county = (
-        Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY)
-        .annotate(n=Count("campaigns"))
-        .order_by("-n", "-population", "pk")
-        .first()
-    )
-    return {
-        "campaign": busiest,
-        "meetings": busiest.n,
-        "campaigns": Campaign.objects.count(),
-        "organizer": organizer,
-        "organizer_campaigns": organizer.n,
-        "staff": bench.bench_users(roles.STAFF).first(),
-        "admin": bench.bench_users(roles.ADMIN).first(),
-        "county": county,
-    }
-
-
-def url_or_none(view_name, *args, **kwargs):
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(view_name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
-def endpoints(s):
-    """[(key, label, role, path, admin reference key)] of the pages, and the admin references {key: path}."""
-    from django.conf import settings
-
-    campaign, county, organizer = s["campaign"], s["county"], s["organizer"]
-    per_page = 25
-    last_page = max(1, math.ceil(s["campaigns"] / per_page))
-
-    def admin_page(page):
-        # The admin shows 100 a page: its page holding the first row of ours.
-        first_row = (min(page, last_page) - 1) * per_page + 1
-        return math.ceil(first_row / 100)
-
-    admin = {
-        "admin-campaigns": "/admin/campaigns/campaign/",
-        "admin-campaigns-p40": f"/admin/campaigns/campaign/?p={admin_page(40)}",
-        "admin-campaign": f"/admin/campaigns/campaign/{campaign.pk}/change/",
-        "admin-meetings": f"/admin/campaigns/meeting/?campaign__id__exact={campaign.pk}",
-        "admin-jurisdictions": "/admin/jurisdictions/jurisdiction/",
-        "admin-county": f"/admin/jurisdictions/jurisdiction/{county.pk}/change/",
-        "admin-resources": "/admin/resources/resource/?q=detainer",
-        "admin-deadlines": f"/admin/campaigns/deadline/?owner__id__exact={organizer.pk}&status__exact=open",
-    }
-    pages = [
-        ("floor", "floor (no database)", None, "/bench/floor/", None),
-        ("dashboard-organizer", "dashboard", "organizer", "/", "admin-campaigns"),
-        ("dashboard-staff", "dashboard", "staff", "/", "admin-campaigns"),
-        ("dashboard-admin", "dashboard", "admin", "/", "admin-campaigns"),
-        ("campaigns", "campaign list", "staff", "/campaigns/", "admin-campaigns"),
-        ("campaigns-p40", "campaign list, page 40", "staff", "/campaigns/?page=40", "admin-campaigns-p40"),
-        ("campaigns-overdue", "campaign list, overdue", "staff", "/campaigns/?overdue=yes", "admin-campaigns"),
-        (
-            "campaigns-overdue-p40",
-            "campaign list, overdue, page 40",
-            "staff",
-            "/campaigns/?overdue=yes&page=40",
-            "admin-campaigns-p40",
-        ),
-        (
-            "campaign",
-            f"campaign page ({s['meetings']} meetings)",
-            "staff",
-            campaign.get_absolute_url(),
-            "admin-campaign",
-        ),
-        ("meeting-form", "meeting form", "organizer", f"/campaigns/{campaign.pk}/meetings/new/", "admin-meetings"),
-        ("jurisdictions", "jurisdiction list", "staff", "/jurisdictions/", "admin-jurisdictions"),
-        ("county", f"county page ({county.name})", "staff", county.get_absolute_url(), "admin-county"),
-        ("map-cached", "map JSON, cached", "staff", "/jurisdictions/map/data.json", "admin-jurisdictions"),
-        ("resources", "resource search", "organizer", "/resources/?q=detainer", "admin-resources"),
-    ]
-    if url_or_none("api:campaigns"):
-        pages.append(("api-campaigns", "API campaign list", "staff", url_or_none("api:campaigns"), "admin-campaigns"))
-    if "api" in settings.INSTALLED_APPS and url_or_none("calendar-feed", token="x"):
-        pages.append(("calendar", "calendar feed", None, "calendar", "admin-deadlines"))
-    return pages, admin
-
-
-def calendar_path(user):
-    from django.urls import reverse
-
-    from api.services import calendar_feed_regenerate
-
-    return reverse("calendar-feed", kwargs={"token": calendar_feed_regenerate(user=user)})
-
-
-def count_queries(path, user):
-    """SQL queries of one request (after a warm-up request), in this process against the same database."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(HTTP_HOST=HOST, HTTP_ACCEPT_ENCODING="gzip")
-    if user is not None:
-        client.force_login(user)
-    for attempt in range(2):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-            if getattr(response, "streaming", False):
-                for _chunk in response.streaming_content:
-                    pass
-        if attempt == 1:
-            return len(queries), response.status_code
-    return None
 
 
 def map_cold(port, cookie, user, runs=5):
     """The map JSON right after its cache was cleared (each run)."""
     from django.core.cache import cache
 
+    from core.bench.pages import count_cold_map_queries
     from jurisdictions.services import MAP_CACHE_KEY
 
     times = []
@@ -447,26 +317,11 @@ def map_cold(port, cookie, user, runs=5):
     }
 
 
-def count_cold_map_queries(user):
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from jurisdictions.services import MAP_CACHE_KEY
-
-    client = Client(HTTP_HOST=HOST)
-    client.force_login(user)
-    client.get("/bench/floor/")
-    cache.delete(MAP_CACHE_KEY)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/jurisdictions/map/data.json")
-    return len(queries), response.status_code
-
-
 def export_timing(port, cookie, user):
     """Time to first byte and in total of the deadlines CSV export (every deadline, as staff)."""
-    path = url_or_none("export", name="deadlines", fmt="csv")
+    from core.bench.pages import count_queries, export_path
+
+    path = export_path()
     if path is None:
         return None
     conn = HTTPConnection(HOST, port, timeout=300)
@@ -491,46 +346,6 @@ def export_timing(port, cookie, user):
         "total_s": round(total, 2),
         "queries": queries,
     }
-
-
-def digest_run():
-    """A status digest for every bench user, built and sent to the locmem backend, then rolled back."""
-    try:
-        from campaigns import notifications
-        from campaigns.models import EmailDelivery
-    except ImportError:
-        return None
-    from django.contrib.auth import get_user_model
-    from django.core.mail import get_connection
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from core import bench
-
-    users = list(get_user_model().objects.filter(username__startswith=bench.USERNAME_PREFIX).order_by("pk"))
-    now = timezone.now()
-    result = {}
-    with transaction.atomic():
-        rows = EmailDelivery.objects.bulk_create(
-            [
-                EmailDelivery(kind=EmailDelivery.Kind.DIGEST, user=user, period=timezone.localdate(now), created_at=now)
-                for user in users
-            ]
-        )
-        mail = get_connection("django.core.mail.backends.locmem.EmailBackend")
-        started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            report = notifications.deliver([row.pk for row in rows], now=now, connection=mail)
-        result = {
-            "users": len(users),
-            "seconds": round(time.perf_counter() - started, 2),
-            "queries": len(queries),
-            "sent": len(report.sent),
-            "skipped": len(report.skipped),
-        }
-        transaction.set_rollback(True)
-    return result
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -654,6 +469,8 @@ def main():
     started = time.monotonic()
     seed_seconds = prepare()
     setup_django()
+    from core.bench.pages import subjects
+
     s = subjects()
     port = free_port()
     say(f"Starting gunicorn ({WORKERS} workers) on {HOST}:{port}")
@@ -663,6 +480,7 @@ def main():
     lua.close()
     try:
         from core import bench
+        from core.bench.pages import calendar_path, count_queries, digest_run, endpoints
 
         users = {"organizer": s["organizer"], "staff": s["staff"], "admin": s["admin"]}
         cookies = {role: sign_in(user.username, bench.BENCH_PASSWORD, port=port) for role, user in users.items()}
@@ -676,7 +494,7 @@ def main():
                 calendar = path = calendar_path(s["organizer"])
                 user = None
             queries, status = count_queries(path, user)
-            load = {str(c): wrk(path, cookie, c, port=port, lua=lua.name) for c in CONCURRENCY}
+            runs = load(path, cookie, port=port, lua=lua.name)
             rows.append(
                 {
                     "key": key,
@@ -685,20 +503,20 @@ def main():
                     "path": path if key != "calendar" else "/calendar/<token>.ics",
                     "status": status,
                     "queries": queries,
-                    "load": load,
+                    "load": runs,
                     "reference": reference,
                 }
             )
-            say(f"  {label:<40} {queries!s:>3} queries  p95@8 {load['8']['p95_ms']} ms")
+            say(f"  {label:<40} {queries!s:>3} queries  p95@8 {runs['8']['p95_ms']} ms")
         admin_rows = []
         for key, path in admin_paths.items():
             queries, status = count_queries(path, users["admin"])
-            load = {str(c): wrk(path, cookies["admin"], c, port=port, lua=lua.name) for c in CONCURRENCY}
+            runs = load(path, cookies["admin"], port=port, lua=lua.name)
             admin_rows.append(
-                {"key": key, "label": f"admin: {path.split('?')[0][7:]}", "role": "admin", "path": path}
-                | {"status": status, "queries": queries, "load": load}
+                {"key": key, "label": f"admin: {path[7:]}", "role": "admin", "path": path}
+                | {"status": status, "queries": queries, "load": runs}
             )
-            say(f"  {path:<40} {queries!s:>3} queries  p95@8 {load['8']['p95_ms']} ms")
+            say(f"  {path:<40} {queries!s:>3} queries  p95@8 {runs['8']['p95_ms']} ms")
         floor = rows[0]["load"]["1"]["p50_ms"]
         by_key = {row["key"]: row for row in admin_rows}
         for row in rows + admin_rows:

@@ -24,6 +24,7 @@ from .plan import (
     BENCH_SET_PREFIX,
     BENCH_URL,
     POLICY_RECORDS_PER_COUNTY,
+    SUGGESTED_EVERY,
     USERNAME_PREFIX,
     letter_model,
     plan_for,
@@ -530,7 +531,7 @@ class BenchBuilder(ActivityMixin):
                 extracted_text=" ".join(rng.sample(ANSWER_TEXTS, 4)) if rng.random() < 0.3 else "",
                 is_public=rng.random() < 0.2,
                 is_demo=True,
-                status="suggested" if rng.random() < 0.04 else "approved",
+                status="suggested" if number % SUGGESTED_EVERY == 0 else "approved",
                 created_by_id=rng.choice(staff),
                 created_at=aware(published, 11),
                 updated_at=self.now,
@@ -562,8 +563,8 @@ class BenchBuilder(ActivityMixin):
         from resources.models import Assignment, AssignmentOpen
 
         p, rng, w = self.plan, self.rng, self.w
-        per_campaign = allocate(p.assignments, [rng.uniform(0.5, 1.5) for _ in self.specs])
-        per_campaign = [min(n, len(self.resource_ids)) for n in per_campaign]
+        weights = [rng.uniform(0.5, 1.5) for _ in self.specs]
+        per_campaign = allocate(p.assignments, weights, cap=len(self.resource_ids))
         ids = iter(reserve_ids(Assignment, sum(per_campaign)))
         for spec, count in zip(self.specs, per_campaign, strict=True):
             for resource_id in rng.sample(self.resource_ids, count):

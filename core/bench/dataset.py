@@ -77,7 +77,10 @@ def clear(*, log=print):
             else:
                 # Only bench campaigns: TRUNCATE every table that hangs off campaigns (at any depth).
                 with connection.cursor() as cursor:
+                    # Foreign keys still to be checked (a build earlier in the same transaction) block a TRUNCATE.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("TRUNCATE campaigns_campaign CASCADE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         Resource.objects.filter(url__startswith=BENCH_URL).delete()
         User.objects.filter(username__startswith=USERNAME_PREFIX).delete()
         PolicyRecord.objects.filter(note=BENCH_NOTE).delete()

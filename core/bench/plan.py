@@ -27,6 +27,8 @@ SCALE_ONE = {
 ANSWERS_PER_MEETING = 8  # the bench question sets have 6 to 10 questions
 POLICY_RECORDS_PER_COUNTY = 3
 OVERDUE_SHARE = 0.2
+# One resource in this many waits as an organizer's suggestion; the others are in the library.
+SUGGESTED_EVERY = 25
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def plan_for(scale):
         requests=n("requests"),
         resources=resources,
         # A resource is assigned to a campaign at most once.
-        assignments=min(n("assignments"), campaigns * (resources - 2)),
+        assignments=min(n("assignments"), campaigns * (resources - resources // SUGGESTED_EVERY)),
     )
 
 

@@ -154,8 +154,12 @@ def pick(rng, weights):
     return rng.choices(list(weights), weights=list(weights.values()), k=1)[0]
 
 
-def allocate(total, weights, minimum=0):
-    """Split `total` into integers proportional to `weights` (largest remainders), each at least `minimum`."""
+def allocate(total, weights, minimum=0, cap=None):
+    """Split `total` into integers proportional to `weights` (largest remainders), each at least `minimum`.
+
+    With `cap`, no part is above it: what a full part cannot take goes to the others (the total stays
+    exact unless every part is full).
+    """
     count = len(weights)
     if count == 0:
         return []
@@ -169,7 +173,15 @@ def allocate(total, weights, minimum=0):
     order = sorted(range(count), key=lambda i: (parts[i] - shares[i], i))
     for i in order[: rest - sum(parts)]:
         parts[i] += 1
-    return [b + p for b, p in zip(base, parts, strict=True)]
+    parts = [b + p for b, p in zip(base, parts, strict=True)]
+    if cap is not None:
+        spill = sum(max(0, part - cap) for part in parts)
+        parts = [min(part, cap) for part in parts]
+        for i in sorted(range(count), key=lambda i: (-weights[i], i)):
+            room = min(spill, cap - parts[i])
+            parts[i] += room
+            spill -= room
+    return parts
 
 
 def between(rng, start, end):
