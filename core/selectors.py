@@ -228,16 +228,22 @@ def campaign_counts_by_stage(base):
 
 
 def campaign_counts(base):
-    """Counts of the campaigns in `base` by stage, goal and state (three queries)."""
+    """Counts of the campaigns in `base` by stage, goal and state (two queries)."""
     by_state = list(
         base.order_by()
         .values_list("jurisdiction__state__postal", "jurisdiction__state__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "jurisdiction__state__name")
     )
+    # One query counts each (stage, goal) pair, at most stages x goals rows; the two totals are summed here.
+    stages, goals = {}, {}
+    for stage, goal, n in base.order_by().values_list("stage", "goal").annotate(n=Count("pk")):
+        stages[stage] = stages.get(stage, 0) + n
+        goals[goal] = goals.get(goal, 0) + n
+    goal_choices = Campaign._meta.get_field("goal").choices
     return {
-        "stages": _choice_counts(base, "stage", Stage.choices),
-        "goals": _choice_counts(base, "goal", Campaign._meta.get_field("goal").choices),
+        "stages": [(value, str(label), stages.get(value, 0)) for value, label in Stage.choices],
+        "goals": [(value, str(label), goals.get(value, 0)) for value, label in goal_choices],
         "states": [(postal, name, n) for postal, name, n in by_state],
     }
 
