@@ -566,3 +566,10 @@ def test_a_letter_to_another_campaigns_target_is_refused(world):
     body = {"template": world.sample_letter.pk, "recipients": [other_target.pk], "sender": "x"}
     response = client_for(world.staff).post(url(f"campaigns/{world.campaign.pk}/letters/"), body, format="json")
     assert response.status_code == 400 and "recipients" in response.json()["errors"]
+
+
+def test_odd_paths_under_api_get_the_json_404(world):
+    client = client_for(world.staff)
+    for path in ["campaigns/abc/", "campaigns/1/letters/%0A/", "nothing/%C3%97%40/"]:
+        response = client.get(url(path))
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", path

@@ -2,7 +2,8 @@
 
 Each role calls every operation in-process (WSGI) against the test database, which holds real rows
 (tests.test_api.build_world: two campaigns with targets, a logged meeting with answers, deadlines, a
-records request, an assignment), so the ids in paths often exist. The checks: no server error, and
+records request, a letter, an assignment); every operation with ids in its path is called once more
+with the ids of those rows, so reads and writes of real objects are exercised too. The checks: no server error, and
 every response (its status code, content type and body) matches the schema. A few examples per
 operation keep the run short; the coverage phase adds the boundary values of each parameter.
 """
@@ -12,7 +13,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -46,9 +47,23 @@ def wsgi_app(db):
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def fuzz_world(db):
-    return build_world()
+@pytest.fixture(scope="module")
+def fuzz_data(django_db_setup, django_db_blocker):
+    """The world, a token per role and the ids of real rows, made once for the module.
+
+    It lives in a transaction rolled back at the end of the module; each test runs in a savepoint
+    inside it (pytest-django's `db`), so what one test writes is undone before the next.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            headers = {role: _token(world, role) for role in ("organizer", "staff", "admin")}
+            yield headers, _real_ids(world)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def _token(world, username):
@@ -56,25 +71,8 @@ def _token(world, username):
     return {"Authorization": f"Bearer {secret}"}
 
 
-@pytest.fixture
-def organizer_headers(fuzz_world):
-    return _token(fuzz_world, "organizer")
-
-
-@pytest.fixture
-def staff_headers(fuzz_world):
-    return _token(fuzz_world, "staff")
-
-
-@pytest.fixture
-def admin_headers(fuzz_world):
-    return _token(fuzz_world, "admin")
-
-
-@pytest.fixture
-def real_ids(fuzz_world):
+def _real_ids(world):
     """Ids of rows of the world, by the first segment of the path and by path parameter name."""
-    world = fuzz_world
     return {
         "/api/campaigns/": world.campaign.pk,
         "/api/jurisdictions/": world.county.pk,
@@ -120,17 +118,20 @@ admin_schema = _load_schema(full_coverage=False)
 
 @organizer_schema.parametrize()
 @SETTINGS
-def test_api_as_organizer(case, wsgi_app, real_ids, organizer_headers):
-    _check(case, real_ids, organizer_headers)
+def test_api_as_organizer(case, wsgi_app, fuzz_data):
+    headers, real_ids = fuzz_data
+    _check(case, real_ids, headers["organizer"])
 
 
 @staff_schema.parametrize()
 @SETTINGS
-def test_api_as_staff(case, wsgi_app, real_ids, staff_headers):
-    _check(case, real_ids, staff_headers)
+def test_api_as_staff(case, wsgi_app, fuzz_data):
+    headers, real_ids = fuzz_data
+    _check(case, real_ids, headers["staff"])
 
 
 @admin_schema.parametrize()
 @SETTINGS
-def test_api_as_admin(case, wsgi_app, real_ids, admin_headers):
-    _check(case, real_ids, admin_headers)
+def test_api_as_admin(case, wsgi_app, fuzz_data):
+    headers, real_ids = fuzz_data
+    _check(case, real_ids, headers["admin"])
