@@ -55,5 +55,5 @@ urlpatterns = [
     path("assignments/<int:pk>/", views_shared.AssignmentDetail.as_view(), name="assignment"),
     path("assignments/<int:pk>/withdraw/", views_shared.AssignmentWithdraw.as_view(), name="assignment-withdraw"),
     # Anything else under /api/ is a 404 in the API's error shape, not the site's HTML page.
-    re_path(r"(?s)^.*$", views.not_found, name="not-found"),
+    re_path(r"^[\s\S]*$", views.not_found, name="not-found"),
 ]
