@@ -37,7 +37,7 @@ lint: setup
 	  ALLOWED_HOSTS=campaigns.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 messages: setup
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=var --ignore=static
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor --ignore=tests
 	$(PY) manage.py compilemessages -l es --ignore=.venv
 
 clean:
