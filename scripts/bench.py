@@ -419,8 +419,9 @@ def markdown(results):
         f"# make bench — {meta['git']} — scale {meta['scale']:g} — {meta['date']}",
         "",
         f"{meta['campaigns']} campaigns; busiest campaign {meta['busiest_meetings']} meetings; "
-        f"gunicorn {meta['workers']} sync workers; wrk {meta['duration_s']} s a run; times in ms; "
-        "×floor and ×admin compare p50 at 1 client.",
+        f"gunicorn {meta['workers']} sync workers on {meta['cpus']} CPUs; wrk {meta['duration_s']} s a run; "
+        "times in ms; ×floor and ×admin compare p50 at 1 client. "
+        f"Load average before/after: {meta['load_average_start'][0]} / {meta['load_average_end'][0]}.",
         "",
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "|".join(["---"] * 2 + ["---:"] * (len(COLUMNS) - 2)) + "|",
@@ -472,6 +473,7 @@ def main():
     from core.bench.pages import subjects
 
     s = subjects()
+    load_before = os.getloadavg()
     port = free_port()
     say(f"Starting gunicorn ({WORKERS} workers) on {HOST}:{port}")
     server = Server(port)
@@ -559,7 +561,9 @@ def main():
             "cpus": os.cpu_count(),
             "duration_s": DURATION,
             "calendar": bool(calendar),
-            "load_average": os.getloadavg(),
+            # Other work on the machine shows here: the times are only comparable at similar loads.
+            "load_average_start": [round(x, 2) for x in load_before],
+            "load_average_end": [round(x, 2) for x in os.getloadavg()],
             "total_seconds": None,
         },
         "endpoints": rows,
