@@ -77,6 +77,11 @@ PATHS = {
     "resources": lambda w: "resources/",
     "letters": lambda w: f"campaigns/{w.campaign.pk}/letters/",
     "letter": lambda w: f"campaigns/{w.campaign.pk}/letters/{w.letter.pk}/",
+    "records-request": lambda w: f"campaigns/{w.campaign.pk}/records-requests/{w.records_request.pk}/",
+    "deadline": lambda w: f"campaigns/{w.campaign.pk}/deadlines/{w.meeting.follow_ups.first().pk}/",
+    "assignment": lambda w: f"assignments/{w.assignment.pk}/",
+    "resource": lambda w: f"resources/{w.resource.pk}/",
+    "agreement": lambda w: f"agreements-287g/{w.sheriff_office.agreements.first().pk}/",
 }
 
 
