@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api import views_web as api_views_web
 from core import views as core_views
+from core.bench import views as bench_views
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -22,8 +23,5 @@ urlpatterns = [
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
 
-if settings.BENCH_VIEWS:
-    # The floor `make bench` compares every page with: a fixed response, no database.
-    from core.bench import views as bench_views
-
-    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))
+# The floor `make bench` compares every page with: a fixed response, no database (404 unless BENCH_VIEWS).
+urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))

@@ -39,7 +39,7 @@ def add_rows(world, n):
         agency = factories.AgencyFactory(jurisdiction=county, name=f"Agency {target.pk}")
         factories.OfficialFactory(agency=agency)
         factories.AgreementFactory(agency=agency)
-        factories.JurisdictionFactory(state=county.state, name=f"County {target.pk}", fips=f"59{target.pk + 100:03d}")
+        factories.JurisdictionFactory(state=county.state, name=f"County {target.pk}")
         PolicyRecord.objects.create(
             jurisdiction=county,
             dimension=Dimension.HOLDS,

@@ -124,3 +124,12 @@ def test_admin_role_opens_django_admin(client, admin):
 def test_other_roles_cannot_open_django_admin(client, request, fixture):
     client.force_login(request.getfixturevalue(fixture))
     assert client.get("/admin/").status_code == 302
+
+
+def test_bench_floor_answers_only_when_bench_views_are_on(client, settings):
+    settings.BENCH_VIEWS = False
+    assert client.get("/bench/floor/").status_code == 404
+    settings.BENCH_VIEWS = True
+    response = client.get("/bench/floor/")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
