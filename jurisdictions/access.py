@@ -4,9 +4,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-
-from core.roles import is_staff_member
 
 
 def map_is_public():
@@ -20,20 +17,6 @@ def public_or_login(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated and not map_is_public():
             return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_required(view):
-    """Changing policy data: staff and admins only (anonymous users are sent to sign in)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_member(request.user):
-            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

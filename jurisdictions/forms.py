@@ -2,7 +2,6 @@
 
 import datetime
 import secrets
-import zipfile
 from pathlib import PurePath
 
 from django import forms
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import DOCX, GIF, JPEG, PDF, PNG, WEBP, sniff_content_type
+
 from .models import DIMENSION_VALUES, Dimension, PolicyRecord, PolicyValue
 
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
@@ -22,42 +23,14 @@ EARLIEST_EFFECTIVE_DATE = datetime.date(1900, 1, 1)
 
 # Extension -> content type, for the kinds of source documents we keep.
 DOCUMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".png": PNG,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+    ".gif": GIF,
+    ".webp": WEBP,
 }
-
-
-def sniff_document_type(upload):
-    """The content type the file's bytes show it to be (PDF, .docx, PNG, JPEG, GIF, WebP), or None."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return DOCUMENT_TYPES[".docx"]
-    return None
 
 
 def validate_source_document(upload):
@@ -74,7 +47,7 @@ def validate_source_document(upload):
         raise ValidationError(
             _("Upload a PDF, a Word document (.docx) or an image (PNG, JPEG, GIF or WebP)."), code="extension"
         )
-    if sniff_document_type(upload) != expected:
+    if sniff_content_type(upload) != expected:
         raise ValidationError(
             _("This file's content is not a valid %(extension)s file. Upload the original document."),
             code="content",

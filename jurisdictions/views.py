@@ -11,10 +11,11 @@ from django.urls import NoReverseMatch
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from core.access import staff_required
 from core.roles import is_staff_member
 
 from . import selectors, services
-from .access import map_is_public, public_or_login, staff_required
+from .access import map_is_public, public_or_login
 from .filters import JurisdictionFilter
 from .forms import DOCUMENT_TYPES, PolicyRecordForm
 from .models import Dimension, Jurisdiction, PolicyRecord

@@ -83,17 +83,3 @@ def login_required_here(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def staff_required(view):
-    """Adding, changing and reviewing resources: staff and admins (anonymous users are sent to sign in)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper

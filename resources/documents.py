@@ -1,7 +1,6 @@
 """Uploaded documents: what their bytes show them to be, whether we accept them, and their text for search."""
 
 import logging
-import zipfile
 from pathlib import PurePath
 
 from django.conf import settings
@@ -9,14 +8,12 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import DOCX, JPEG, PDF, PNG, sniff_content_type
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PNG = "image/png"
-JPEG = "image/jpeg"
 
 # Extension -> the content type the file's bytes must show.
 ALLOWED_TYPES = {".pdf": PDF, ".docx": DOCX, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG}
@@ -27,30 +24,6 @@ INLINE_TYPES = {PDF, PNG, JPEG}
 
 def max_upload_size():
     return getattr(settings, "RESOURCE_MAX_UPLOAD_SIZE", DEFAULT_MAX_UPLOAD_SIZE)
-
-
-def sniff_type(upload):
-    """The content type the file's bytes show (PDF, .docx, PNG, JPEG), or None for anything else."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        finally:
-            upload.seek(0)
-        if "word/document.xml" in names:
-            return DOCX
-    return None
 
 
 def check_upload(upload):
@@ -68,7 +41,7 @@ def check_upload(upload):
     expected = ALLOWED_TYPES.get(extension)
     if expected is None:
         raise ValidationError(_("Upload a PDF, a Word document (.docx) or an image (PNG or JPEG)."), code="extension")
-    actual = sniff_type(upload)
+    actual = sniff_content_type(upload)
     if actual != expected:
         raise ValidationError(
             _(

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaigns.access import campaign_for_user
+from core.access import staff_required
 from core.roles import is_staff_member
 
 from . import selectors, services
@@ -20,7 +21,6 @@ from .access import (
     login_for_anonymous,
     login_required_here,
     resource_for_user,
-    staff_required,
 )
 from .documents import INLINE_TYPES
 from .filters import ResourceFilter
