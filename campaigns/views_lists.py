@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StatePostalFilterSet
 from jurisdictions.models import State
 
 from .access import campaigns_visible_to
@@ -38,7 +39,7 @@ def _visible(user, queryset):
     return queryset.filter(campaign__in=campaigns_visible_to(user).values("pk"))
 
 
-class CampaignScopedFilter(django_filters.FilterSet):
+class CampaignScopedFilter(StatePostalFilterSet):
     """Filters every list across campaigns shares: words, one campaign, the campaign's state."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
@@ -54,12 +55,6 @@ class CampaignScopedFilter(django_filters.FilterSet):
 
     class Meta:
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and data.get("state"):
-            data = data.copy()
-            data["state"] = data["state"].strip().upper()
-        super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

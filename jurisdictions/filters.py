@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StatePostalFilterSet
+
 from .models import Jurisdiction, Model287g, PolicyLevel, State, StateFloor
 from .selectors import jurisdiction_with_active_287g, jurisdiction_with_any_active_287g
 
@@ -33,7 +35,7 @@ class PopulationFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class JurisdictionFilter(django_filters.FilterSet):
+class JurisdictionFilter(StatePostalFilterSet):
     q = django_filters.CharFilter(
         label=_("Name"),
         method="filter_name",
@@ -73,13 +75,6 @@ class JurisdictionFilter(django_filters.FilterSet):
     class Meta:
         model = Jurisdiction
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and data.get("state"):
-            # Postal codes are matched whatever the case people type them in.
-            data = data.copy()
-            data["state"] = data["state"].strip().upper()
-        super().__init__(data, *args, **kwargs)
 
     def filter_name(self, queryset, name, value):
         value = value.strip()

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StatePostalFilterSet
 from jurisdictions.models import State
 
 from .models import Audience, Kind, Language, Resource, ResourceAudience, Topic
@@ -21,7 +22,7 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class ResourceFilter(django_filters.FilterSet):
+class ResourceFilter(StatePostalFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
@@ -64,12 +65,6 @@ class ResourceFilter(django_filters.FilterSet):
     class Meta:
         model = Resource
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and data.get("state"):
-            data = data.copy()
-            data["state"] = data["state"].strip().upper()
-        super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset, name, value):
         return resource_search(queryset, value)
