@@ -1,7 +1,6 @@
 """The dashboard at `/`, the exports of every list, the campaign status report and the health check."""
 
 from datetime import timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from campaigns.access import campaign_for_user, campaigns_visible_to
 from campaigns.filters import DEFAULT_SORT, SORTS, CampaignFilter
 from campaigns.models import Campaign
+from core.access import sign_in_required
 from jurisdictions.models import PolicyLevel
 
 from . import exports, selectors
@@ -243,17 +243,7 @@ def _report_context(request, pk):
     return context
 
 
-def _login_for_anonymous(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_login_for_anonymous
+@sign_in_required
 def status_report(request, pk=None):
     """Stage changes, wins and losses, and meetings in a date range: a printable page."""
     context = _report_context(request, pk)
@@ -265,7 +255,7 @@ def _refuse_fetch(url, *args, **kwargs):
     raise ValueError(f"The report does not load {url}")
 
 
-@_login_for_anonymous
+@sign_in_required
 def status_report_pdf(request, pk=None):
     """The same report as a PDF (WeasyPrint)."""
     from weasyprint import HTML

@@ -73,13 +73,3 @@ def login_for_anonymous(view):
             raise
 
     return wrapper
-
-
-def login_required_here(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper

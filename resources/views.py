@@ -12,14 +12,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaigns.access import campaign_for_user
-from core.access import staff_required
+from core.access import sign_in_required, staff_required
 from core.roles import is_staff_member
 
 from . import selectors, services
 from .access import (
     library_visible_to,
     login_for_anonymous,
-    login_required_here,
     resource_for_user,
 )
 from .documents import INLINE_TYPES
@@ -152,7 +151,7 @@ def resource_edit(request, pk):
     )
 
 
-@login_required_here
+@sign_in_required
 def resource_suggest(request):
     if request.method == "POST":
         form = SuggestionForm(request.POST, request.FILES)
@@ -170,7 +169,7 @@ def resource_suggest(request):
     return render(request, "resources/suggest.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required_here
+@sign_in_required
 def suggestion_list(request):
     staff = is_staff_member(request.user)
     suggestions = selectors.suggestions_for(request.user, staff=staff)
@@ -261,7 +260,7 @@ def _assignment_for_user(user, pk, *, manage=False):
     return assignment
 
 
-@login_required_here
+@sign_in_required
 def assignment_open(request, pk):
     """An organizer opens an assignment from their campaign page: it is no longer new for them."""
     assignment = _assignment_for_user(request.user, pk)
@@ -269,7 +268,7 @@ def assignment_open(request, pk):
     return redirect(f"{assignment.resource.get_absolute_url()}?from_campaign={assignment.campaign_id}")
 
 
-@login_required_here
+@sign_in_required
 def assignment_withdraw(request, pk):
     # Organizers not on the campaign get 404, those on it 403: the campaign access helper decides.
     assignment = _assignment_for_user(request.user, pk, manage=True)
