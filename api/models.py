@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabelsMixin
+
 TOKEN_PREFIX = "cdk_"
 
 
@@ -24,7 +26,7 @@ def hash_secret(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class ApiToken(models.Model):
+class ApiToken(ChoiceLabelsMixin, models.Model):
     """One named token of a user for the REST API (`Authorization: Bearer <token>`); a user may have several."""
 
     user = models.ForeignKey(
@@ -57,7 +59,7 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(ChoiceLabelsMixin, models.Model):
     """The secret address of a user's deadlines as an iCalendar feed: /calendar/<token>.ics."""
 
     user = models.OneToOneField(
@@ -75,7 +77,7 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.user}"
 
 
-class CalendarEventVersion(models.Model):
+class CalendarEventVersion(ChoiceLabelsMixin, models.Model):
     """What a deadline looked like the last time a feed showed it, so its event's SEQUENCE goes up on change.
 
     Deadlines carry no modification time; the feed compares a fingerprint of what the event shows

@@ -32,6 +32,7 @@ from campaigns.models import (
     StanceChange,
     Target,
 )
+from campaigns.timezones import user_time_zone
 from jurisdictions.forms import dimension_value_error, effective_date_error
 from jurisdictions.models import Agency, Dimension, Jurisdiction, Official, PolicyValue
 
@@ -512,16 +513,6 @@ class DeadlineInputSerializer(serializers.Serializer):
         if deadline is not None and deadline.kind == Deadline.Kind.RECORDS_DUE and "kind" not in self.initial_data:
             data.pop("kind", None)
         return data
-
-
-def user_time_zone(user):
-    """The zone of the user's notification settings, or the site's."""
-    from django.conf import settings
-
-    from campaigns.models import NotificationSettings
-
-    zone = NotificationSettings.objects.filter(user=user).values_list("time_zone", flat=True).first()
-    return zone if zone in _zones() else settings.TIME_ZONE
 
 
 # --- meetings ------------------------------------------------------------------------------------

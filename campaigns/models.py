@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabelsMixin
 from jurisdictions.models import Agency, Jurisdiction, Official, RecordsLaw
 
 
@@ -38,7 +39,7 @@ class Stage(models.TextChoices):
 OUTCOME_STAGES = {Stage.WON, Stage.LOST}
 
 
-class Campaign(models.Model):
+class Campaign(ChoiceLabelsMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("jurisdiction")
@@ -110,7 +111,7 @@ class Campaign(models.Model):
         return self.get_goal_display()
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabelsMixin, models.Model):
     class Role(models.TextChoices):
         ORGANIZER = "organizer", _("Organizer")
         LEAD = "lead", _("Lead")
@@ -138,7 +139,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.campaign} ({self.get_role_display()})"
 
 
-class StageChange(models.Model):
+class StageChange(ChoiceLabelsMixin, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
@@ -174,7 +175,7 @@ class Stance(models.TextChoices):
 VOTING_AGENCY_KINDS = {Agency.Kind.BOARD, Agency.Kind.CITY_COUNCIL}
 
 
-class Target(models.Model):
+class Target(ChoiceLabelsMixin, models.Model):
     """An official or a body the campaign must move, with the campaign's read of where they stand."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
@@ -214,7 +215,7 @@ class Target(models.Model):
         return f"{self.name} ({self.title})" if self.title else self.name
 
 
-class StanceChange(models.Model):
+class StanceChange(ChoiceLabelsMixin, models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="stance_changes")
     from_stance = models.CharField(_("from"), max_length=12, choices=Stance.choices)
     to_stance = models.CharField(_("to"), max_length=12, choices=Stance.choices)
@@ -251,7 +252,7 @@ class LocalizedTextMixin:
         return getattr(self, field)
 
 
-class QuestionSet(LocalizedTextMixin, models.Model):
+class QuestionSet(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     class Kind(models.TextChoices):
         SHERIFF = "sheriff", _("Sheriff meeting")
         BOARD_MEMBER = "board_member", _("Board member meeting")
@@ -277,7 +278,7 @@ class QuestionSet(LocalizedTextMixin, models.Model):
         return self.name
 
 
-class Question(LocalizedTextMixin, models.Model):
+class Question(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     topic = models.CharField(_("topic"), max_length=100, blank=True)
@@ -299,7 +300,7 @@ class Question(LocalizedTextMixin, models.Model):
         return self.text[:80]
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Meeting")
         CALL = "call", _("Call")
@@ -375,7 +376,7 @@ class Assessment(models.TextChoices):
     NOT_ASKED = "not_asked", _("Not asked")
 
 
-class Answer(LocalizedTextMixin, models.Model):
+class Answer(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     """One answer of a meeting. Keeps the question as it was asked, so editing a set changes no meeting."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="answers")
@@ -402,7 +403,7 @@ class Answer(LocalizedTextMixin, models.Model):
         return f"{self.question_text[:60]}: {self.get_assessment_display()}"
 
 
-class RecordsRequest(models.Model):
+class RecordsRequest(ChoiceLabelsMixin, models.Model):
     class Method(models.TextChoices):
         EMAIL = "email", _("Email")
         PORTAL = "portal", _("Online portal")
@@ -499,7 +500,7 @@ OPEN_REQUEST_STATUSES = {
 }
 
 
-class Deadline(models.Model):
+class Deadline(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         BOARD_VOTE = "board_vote", _("Board vote")
         HEARING = "hearing", _("Hearing")
@@ -598,7 +599,7 @@ def default_time_zone():
     return settings.TIME_ZONE
 
 
-class NotificationSettings(models.Model):
+class NotificationSettings(ChoiceLabelsMixin, models.Model):
     """How and when one user hears from the campaign desk by email. A user without a row gets the defaults."""
 
     class DigestFrequency(models.TextChoices):
@@ -677,7 +678,7 @@ class NotificationSettings(models.Model):
         return kinds
 
 
-class EmailDelivery(models.Model):
+class EmailDelivery(ChoiceLabelsMixin, models.Model):
     """One email that must go out exactly once, keyed by what it is for.
 
     Planning inserts the row (a second insert of the same key does nothing); a sender claims it with a
@@ -760,7 +761,7 @@ class EmailDelivery(models.Model):
         return f"{self.get_kind_display()} to {self.user} ({self.get_status_display()})"
 
 
-class Letter(models.Model):
+class Letter(ChoiceLabelsMixin, models.Model):
     """A letter drafted from a sample-letter resource, addressed to targets of the campaign.
 
     The body keeps its merge fields ({{ official }}, {{ date }}...) and is filled when shown or

@@ -8,11 +8,16 @@ from django.utils import timezone
 
 
 def user_time_zone(user):
-    """The user's time zone name, or the site's when they have not set one (one query)."""
+    """The user's time zone name, or the site's when they have not set one.
+
+    No query for the signed-in user of a request (core.backends reads it with the user), one otherwise.
+    """
     if user.is_authenticated:
         from .models import NotificationSettings
 
-        name = NotificationSettings.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        name = getattr(user, "_time_zone", None)
+        if name is None:
+            name = NotificationSettings.objects.filter(user=user).values_list("time_zone", flat=True).first()
         if name:
             try:
                 ZoneInfo(name)

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabelsMixin
+
 
 class LawEffect(models.TextChoices):
     LIMITS = "limits", _("Limits cooperation")
@@ -19,7 +21,7 @@ class StateFloor(models.TextChoices):
     MIXED = "mixed", _("Statewide laws both limit and mandate cooperation")
 
 
-class State(models.Model):
+class State(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         STATE = "state", _("State")
         DISTRICT = "district", _("District")
@@ -46,7 +48,7 @@ class State(models.Model):
         return self.name
 
 
-class StateLaw(models.Model):
+class StateLaw(ChoiceLabelsMixin, models.Model):
     class SourceType(models.TextChoices):
         STATUTE = "statute", _("Statute")
         CASE_LAW = "case_law", _("Case law")
@@ -85,7 +87,7 @@ class StateLaw(models.Model):
         return f"{self.state.postal}: {self.title}"
 
 
-class RecordsLaw(models.Model):
+class RecordsLaw(ChoiceLabelsMixin, models.Model):
     class DayType(models.TextChoices):
         BUSINESS = "business", _("business days")
         CALENDAR = "calendar", _("calendar days")
@@ -150,7 +152,7 @@ class Model287g(models.TextChoices):
     WARRANT_SERVICE = "warrant_service", _("Warrant service officer")
 
 
-class Jurisdiction(models.Model):
+class Jurisdiction(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         COUNTY = "county", _("County")
         CITY = "city", _("City")
@@ -214,7 +216,7 @@ class Jurisdiction(models.Model):
         return reverse("jurisdictions:detail", args=[self.pk])
 
 
-class Agency(models.Model):
+class Agency(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         SHERIFF = "sheriff", _("Sheriff's office")
         POLICE = "police", _("Police department")
@@ -270,7 +272,7 @@ class Agency(models.Model):
         super().save(*args, **kwargs)
 
 
-class Official(models.Model):
+class Official(ChoiceLabelsMixin, models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="officials", verbose_name=_("agency"))
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, help_text=_("e.g. Sheriff, Supervisor, District 3"))
@@ -299,7 +301,7 @@ class Official(models.Model):
         return f"{self.name} ({self.title})"
 
 
-class Agreement287g(models.Model):
+class Agreement287g(ChoiceLabelsMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         ACTIVE = "active", _("Active")
@@ -394,7 +396,7 @@ def policy_document_path(instance, filename):
     return f"policy/{instance.jurisdiction.fips}/{filename}"
 
 
-class PolicyRecord(models.Model):
+class PolicyRecord(ChoiceLabelsMixin, models.Model):
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.CASCADE, related_name="policy_records", verbose_name=_("jurisdiction")
     )

@@ -14,6 +14,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabelsMixin
 from jurisdictions.models import State
 
 from .letters import validate_template_body
@@ -56,7 +57,7 @@ class Audience(models.TextChoices):
     ELECTED_OFFICIALS = "elected_officials", _("Elected officials")
 
 
-class Topic(models.Model):
+class Topic(ChoiceLabelsMixin, models.Model):
     """A managed topic (detainers, 287(g), state laws...): staff keep the list in the admin."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -104,7 +105,7 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(status=Resource.Status.APPROVED)
 
 
-class Resource(models.Model):
+class Resource(ChoiceLabelsMixin, models.Model):
     class Status(models.TextChoices):
         APPROVED = "approved", _("In the library")
         SUGGESTED = "suggested", _("Suggested, waiting for review")
@@ -257,7 +258,7 @@ class Resource(models.Model):
             raise ValidationError(errors)
 
 
-class ResourceAudience(models.Model):
+class ResourceAudience(ChoiceLabelsMixin, models.Model):
     """One audience of a resource (a resource may be for several)."""
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="audience_links")
@@ -275,7 +276,7 @@ class ResourceAudience(models.Model):
         return self.get_audience_display()
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabelsMixin, models.Model):
     """A library resource assigned by staff to a campaign, with a note on why; withdrawn, never deleted."""
 
     resource = models.ForeignKey(
@@ -341,7 +342,7 @@ class Assignment(models.Model):
         return self.withdrawn_at is None
 
 
-class AssignmentOpen(models.Model):
+class AssignmentOpen(ChoiceLabelsMixin, models.Model):
     """When a user first opened an assignment: until then it is marked new for them."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="opens")
