@@ -7,6 +7,7 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from core.roles import ORGANIZER, is_staff_member, role_of
@@ -40,15 +41,20 @@ def campaign_for_user(user, pk, *, change=False, manage=False, queryset=None):
         raise PermissionDenied
     qs = queryset if queryset is not None else Campaign.objects.all()
     staff = is_staff_member(user)
+    if not staff:
+        # The user's place on the team comes with the campaign (no query of its own).
+        qs = qs.annotate(
+            membership_role=Subquery(
+                Membership.objects.filter(campaign_id=OuterRef("pk"), user=user).values("role")[:1]
+            )
+        )
     try:
         campaign = qs.get(pk=pk)
     except (Campaign.DoesNotExist, ValueError, TypeError):
         raise Http404("No such campaign.") from None
     membership_role = None
     if not staff:
-        membership_role = (
-            Membership.objects.filter(campaign_id=campaign.pk, user=user).values_list("role", flat=True).first()
-        )
+        membership_role = campaign.membership_role
         if membership_role is None:
             raise Http404("No such campaign.")
     campaign.user_can_manage = staff

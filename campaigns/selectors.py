@@ -3,7 +3,17 @@
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -57,17 +67,32 @@ def campaign_has_overdue():
 
 
 def campaign_detail_queryset():
-    """Campaigns with what their page's header shows: jurisdiction, team, targets, stage history (five queries)."""
+    """Campaigns with what their page's header shows: jurisdiction, team, targets, stage history, open and
+    overdue deadline counts (five queries)."""
     targets = Target.objects.select_related("official", "agency").prefetch_related(
         Prefetch("stance_changes", queryset=StanceChange.objects.select_related("changed_by").order_by("-changed_at"))
     )
-    return Campaign.objects.select_related(
-        "jurisdiction__state__records_law", "jurisdiction__parent", "lead"
-    ).prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__username")),
-        Prefetch("targets", queryset=targets),
-        Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+    open_deadlines = Deadline.objects.filter(campaign=OuterRef("pk"), status=Deadline.Status.OPEN)
+    return (
+        Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead")
+        .annotate(
+            open_deadline_count=_count(open_deadlines),
+            overdue_deadline_count=_count(open_deadlines.filter(due_date__lt=_today())),
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__username")
+            ),
+            Prefetch("targets", queryset=targets),
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+        )
     )
+
+
+def _count(rows):
+    """Subquery: how many `rows` there are (an index-only count)."""
+    counted = rows.order_by().values("campaign").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 @dataclass
@@ -107,13 +132,12 @@ def whip_count(campaign, targets):
 
 
 def campaign_deadlines_ahead(campaign, *, limit=10):
-    """Open deadlines, overdue first then soonest, with their counts (two queries)."""
-    today = _today()
-    qs = Deadline.objects.filter(campaign=campaign, status=Deadline.Status.OPEN)
-    counts = qs.aggregate(overdue=Count("pk", filter=Q(due_date__lt=today)), total=Count("pk"))
-    rows = qs.select_related("owner", "meeting", "records_request__law", "letter")
-    rows = list(rows.order_by("due_date", "due_time", "pk")[:limit])
-    return rows, counts["overdue"], counts["total"]
+    """Open deadlines, overdue first then soonest (one query; their counts come with the campaign's page)."""
+    return list(
+        Deadline.objects.filter(campaign=campaign, status=Deadline.Status.OPEN)
+        .select_related("owner", "meeting", "records_request__law", "letter")
+        .order_by("due_date", "due_time", "pk")[:limit]
+    )
 
 
 @dataclass
@@ -135,75 +159,143 @@ def _as_datetime(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes=None):
-    """Everything that happened, newest first, one page at a time (at most eight queries whatever the page).
+# What a records request's timeline entry shows.
+TIMELINE_REQUEST_FIELDS = (
+    "campaign_id",
+    "subject",
+    "status",
+    "due_date",
+    "due_rule",
+    "created_at",
+    "agency__name",
+    "law__needs_review",
+)
+
+
+def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes=None, targets=None, assignments=None):
+    """Everything that happened, newest first, one page at a time (at most five queries whatever the page).
 
     Each source is read up to the end of the requested page and the pieces are merged, so the number
-    of queries never depends on how much happened.
+    of queries never depends on how much happened. The campaign page passes what it has read already:
+    its stage changes, its targets (whom meetings met and letters went to are among them) and its
+    resource assignments.
     """
     upto = page * per_page + 1
     items = []
     if kind in (None, "stage"):
-        # The campaign page has read them all already (a campaign changes stage a handful of times).
+        # A campaign changes stage a handful of times.
         if stage_changes is None:
             stage_changes = StageChange.objects.filter(campaign=campaign).select_related("changed_by")[:upto]
         for change in stage_changes[:upto]:
             items.append(TimelineItem(change.changed_at, "stage", change))
+    meetings = letters = []
     if kind in (None, "meetings"):
-        meetings = (
+        meetings = list(
+            # Only what a timeline entry shows: no people who logged it, no answers' text.
             Meeting.objects.filter(campaign=campaign)
-            .select_related("question_set", "logged_by", "created_by")
-            .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("name")))
+            .select_related("question_set")
+            .defer("attendees", "question_set__description", "question_set__description_es")
             .annotate(
-                answer_count=Count("answers", filter=~Q(answers__assessment="not_asked"), distinct=True),
+                # Subqueries, not joins: worked out for the page's rows only, after the limit.
+                answer_count=_answer_count(),
+                target_ids=_target_ids(Meeting.targets.through, "meeting"),
             )
             .order_by("-held_at", "-pk")[:upto]
         )
-        for meeting in meetings:
-            items.append(TimelineItem(meeting.held_at, "meeting", meeting))
+        items.extend(TimelineItem(meeting.held_at, "meeting", meeting) for meeting in meetings)
     if kind in (None, "requests"):
         requests = (
             RecordsRequest.objects.filter(campaign=campaign)
-            .select_related("agency", "law", "created_by")
+            .select_related("agency", "law")
+            .only(*TIMELINE_REQUEST_FIELDS)
             .order_by("-created_at", "-pk")[:upto]
         )
-        for request in requests:
-            items.append(TimelineItem(request.created_at, "request", request))
+        items.extend(TimelineItem(request.created_at, "request", request) for request in requests)
     if kind in (None, "deadlines"):
         # An open deadline appears when it was set; a closed one when it was done or cancelled.
         deadlines = (
             # A records-response deadline is told by its request's own entry.
             Deadline.objects.filter(campaign=campaign)
             .exclude(kind=Deadline.Kind.RECORDS_DUE)
-            .select_related("completed_by", "owner", "created_by")
+            .only("campaign_id", "title", "status", "due_date", "completed_at", "created_at")
             .annotate(event_at=Coalesce("completed_at", "created_at"))
             .order_by("-event_at", "-pk")[:upto]
         )
-        for deadline in deadlines:
-            items.append(TimelineItem(deadline.event_at, "deadline", deadline))
+        items.extend(TimelineItem(deadline.event_at, "deadline", deadline) for deadline in deadlines)
     if kind in (None, "letters"):
-        letters = (
+        letters = list(
             Letter.objects.filter(campaign=campaign)
-            .select_related("created_by")
-            .prefetch_related(Prefetch("recipients", queryset=Target.objects.order_by("name")))
+            .only("campaign_id", "subject", "status", "created_at")
+            .annotate(target_ids=_target_ids(Letter.recipients.through, "letter"))
             .order_by("-created_at", "-pk")[:upto]
         )
-        for letter in letters:
-            items.append(TimelineItem(letter.created_at, "letter", letter))
+        items.extend(TimelineItem(letter.created_at, "letter", letter) for letter in letters)
     if kind in (None, "resources"):
-        from resources.models import Assignment
+        if assignments is None:
+            from resources.models import Assignment
 
-        assignments = (
-            Assignment.objects.filter(campaign=campaign)
-            .select_related("resource", "assigned_by")
-            .defer("resource__extracted_text", "resource__search_vector", "resource__template_body")
-            .order_by("-assigned_at", "-pk")[:upto]
-        )
-        for assignment in assignments:
-            items.append(TimelineItem(assignment.assigned_at, "assignment", assignment))
+            assignments = (
+                Assignment.objects.filter(campaign=campaign)
+                .select_related("resource", "assigned_by")
+                .defer("resource__extracted_text", "resource__search_vector", "resource__template_body")
+            )
+        newest = sorted(assignments, key=lambda assignment: (assignment.assigned_at, assignment.pk), reverse=True)
+        items.extend(TimelineItem(assignment.assigned_at, "assignment", assignment) for assignment in newest[:upto])
     items.sort(key=lambda item: item.when, reverse=True)
     start = (page - 1) * per_page
-    return items[start : start + per_page], len(items) > start + per_page
+    shown = items[start : start + per_page]
+    _attach_people(shown, targets)
+    return shown, len(items) > start + per_page
+
+
+class _TargetIds(Aggregate):
+    """The target ids of a meeting or letter as one comma-separated string (in its own row: no extra query)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s)", **extra_context
+        )
+
+
+def _answer_count():
+    """Subquery: how many of the meeting's questions were asked."""
+    asked = (
+        Answer.objects.filter(meeting=OuterRef("pk"))
+        .exclude(assessment="not_asked")
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(asked, output_field=IntegerField()), Value(0))
+
+
+def _target_ids(through, owner):
+    """Subquery: the ids, from `through` (a many-to-many table to Target), of the row's targets."""
+    return Subquery(
+        through.objects.filter(**{owner: OuterRef("pk")})
+        .order_by()
+        .values(owner)
+        .annotate(ids=_TargetIds("target_id"))
+        .values("ids")
+    )
+
+
+def _attach_people(items, targets):
+    """Set `people` on each shown meeting (whom it met) and letter (whom it went to), by name.
+
+    `targets` ({pk: target}) are the campaign's targets when the caller has them; else one query reads them.
+    """
+    objs = [item.obj for item in items if item.kind in ("meeting", "letter")]
+    wanted = {obj: [int(pk) for pk in (obj.target_ids or "").split(",") if pk] for obj in objs}
+    if targets is None:
+        targets = Target.objects.in_bulk({pk for pks in wanted.values() for pk in pks}) if objs else {}
+    for obj, pks in wanted.items():
+        obj.people = sorted((targets[pk] for pk in pks if pk in targets), key=lambda target: (target.name, target.pk))
 
 
 def meeting_detail(campaign, pk):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jurisdictions.models import Jurisdiction
+from resources.selectors import assignments_for_campaign
 
 from . import selectors, services
 from .access import campaign_for_user, campaigns_visible_to, can_manage_campaigns
@@ -83,11 +84,18 @@ def campaign_detail(request, pk):
         kind = None
     timeline_page = page_number(request, "tpage")
     stage_changes = list(campaign.stage_changes.all())
-    timeline, timeline_more = selectors.campaign_timeline(
-        campaign, kind=kind, page=timeline_page, per_page=TIMELINE_PAGE_SIZE, stage_changes=stage_changes
-    )
-    deadlines, overdue_count, open_count = selectors.campaign_deadlines_ahead(campaign)
     targets = list(campaign.targets.all())
+    assignments = assignments_for_campaign(campaign, request.user)
+    timeline, timeline_more = selectors.campaign_timeline(
+        campaign,
+        kind=kind,
+        page=timeline_page,
+        per_page=TIMELINE_PAGE_SIZE,
+        stage_changes=stage_changes,
+        targets={target.pk: target for target in targets},
+        assignments=assignments,
+    )
+    deadlines = selectors.campaign_deadlines_ahead(campaign)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -98,13 +106,14 @@ def campaign_detail(request, pk):
             "team": list(campaign.memberships.all()),
             "stage_changes": stage_changes,
             "deadlines": deadlines,
-            "overdue_count": overdue_count,
-            "open_count": open_count,
+            "overdue_count": campaign.overdue_deadline_count,
+            "open_count": campaign.open_deadline_count,
             "timeline": timeline,
             "timeline_kind": kind,
             "timeline_page": timeline_page,
             "timeline_more": timeline_more,
             "stance_form": StanceForm(),
+            "resource_assignments": assignments,
         },
     )
 

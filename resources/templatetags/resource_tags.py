@@ -1,4 +1,7 @@
-"""{% campaign_assignments campaign %}: the campaign page's list of resources assigned to it."""
+"""{% campaign_assignments campaign [assignments] %}: the campaign page's list of resources assigned to it.
+
+A page that has read `assignments_for_campaign(campaign, user)` already passes the list; else it is read here.
+"""
 
 from django import template
 
@@ -9,9 +12,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("resources/_campaign_assignments.html", takes_context=True)
-def campaign_assignments(context, campaign):
+def campaign_assignments(context, campaign, assignments=None):
     user = context["request"].user
-    assignments = assignments_for_campaign(campaign, user)
+    if assignments is None:
+        assignments = assignments_for_campaign(campaign, user)
     return {
         "campaign": campaign,
         "assignments": assignments,
