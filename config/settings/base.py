@@ -124,8 +124,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Widgets (a county select holds hundreds of options) render through Jinja2: several times faster.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Forms render in Bootstrap 5 markup through Jinja2 (core/forms.py): several times faster than crispy-forms.
+FORM_RENDERER = "core.forms.BootstrapFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
