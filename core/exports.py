@@ -5,8 +5,8 @@ queryset and the same FilterSet, with the page's ordering, every page at once �
 through `.iterator(chunk_size=2000)`, so 100,000 rows never sit in memory:
 
 - CSV is streamed (StreamingHttpResponse) as the rows come from the database.
-- XLSX is written by XlsxWriter in constant-memory mode (each row is flushed to disk as it is written)
-  into an anonymous temporary file, which is then streamed (FileResponse) and disappears when closed.
+- XLSX is streamed the same way: core.xlsx writes the workbook's parts and their ZIP container as the
+  rows come, so the download starts at once and nothing is kept on disk or in memory.
 
 What is never exported: notes and narrative text. Meetings export no text written about them at all —
 not who attended, the summary, commitments, answers or the confidential notes — because names of
@@ -21,18 +21,20 @@ quote, in both formats, so a spreadsheet shows it as text instead of running it.
 
 import csv
 import io
-import tempfile
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import xlsx
 
 CHUNK_SIZE = 2000
 # Rows gathered before a piece of the CSV is sent: small enough to stream, large enough to be quick.
@@ -562,56 +564,35 @@ def csv_response(spec, request):
     return _private(response, spec)
 
 
-def _xlsx_cell(kind, sheet, formats):
-    """How a typed cell of this kind is written by XlsxWriter (chosen once per column, not per cell)."""
-    if kind in formats:
-        cell_format = formats[kind]
-        return lambda row, col, value: sheet.write_datetime(row, col, value, cell_format)
-    if kind == NUMBER:
-        return sheet.write_number
-
-    def write_text(row, col, value):
-        sheet.write_string(row, col, escape_formula(value if isinstance(value, str) else str(value)))
-
-    return write_text
+# How each kind of column is written in a workbook (flags are the words yes/no, so text).
+XLSX_KINDS = {
+    TEXT: xlsx.TEXT,
+    FLAG: xlsx.TEXT,
+    NUMBER: xlsx.NUMBER,
+    DAY: xlsx.DATE,
+    MOMENT: xlsx.DATETIME,
+    CLOCK: xlsx.TIME,
+}
 
 
-def write_xlsx(spec, header, rows, handle):
-    """Write the rows to `handle` as an XLSX workbook, one row in memory at a time."""
-    import xlsxwriter
+def _xlsx_column(column):
+    kind = XLSX_KINDS[column.kind]
+    # Text stays text: written as inline strings it is never a formula, a link or a number, and the
+    # leading quote keeps a spreadsheet from running it when the reader edits the cell.
+    return xlsx.Column(kind, column.width, guard=escape_formula if kind == xlsx.TEXT else None)
 
-    workbook = xlsxwriter.Workbook(
-        handle,
-        {
-            "constant_memory": True,
-            "tmpdir": tempfile.gettempdir(),
-            # Text stays text: never a formula, a link or a number, whatever it looks like.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
+
+def xlsx_stream(spec, header, rows):
+    """The workbook's bytes as they are made: one sheet, a bold frozen header, an autofilter over all rows."""
+    return xlsx.stream(
+        title=str(spec.title),
+        columns=[_xlsx_column(column) for column in spec.columns],
+        header=header,
+        rows=rows,
+        created=timezone.now(),
+        creator=settings.SITE_NAME,
+        application=settings.SITE_NAME,
     )
-    sheet = workbook.add_worksheet(str(spec.title)[:31])
-    bold = workbook.add_format({"bold": True})
-    formats = {
-        DAY: workbook.add_format({"num_format": "yyyy-mm-dd"}),
-        MOMENT: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-        CLOCK: workbook.add_format({"num_format": "hh:mm"}),
-    }
-    writers = [_xlsx_cell(column.kind, sheet, formats) for column in spec.columns]
-    for i, column in enumerate(spec.columns):
-        sheet.set_column(i, i, column.width)
-    sheet.freeze_panes(1, 0)
-    for i, title in enumerate(header):
-        sheet.write_string(0, i, title, bold)
-    row_number = 0
-    for row_number, row in enumerate(rows, 1):
-        for col, (write, value) in enumerate(zip(writers, row, strict=True)):
-            if value is not None and value != "":
-                write(row_number, col, value)
-    sheet.autofilter(0, 0, max(row_number, 1), len(header) - 1)
-    workbook.close()
-    return row_number
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -619,15 +600,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def xlsx_response(spec, request):
     header, rows = export_rows(spec, request)
-    # An anonymous temporary file: gone from the disk as soon as the response closes it.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    try:
-        write_xlsx(spec, header, rows, handle)
-    except BaseException:
-        handle.close()
-        raise
-    handle.seek(0)
-    response = FileResponse(handle, as_attachment=True, filename=_file_name(spec, "xlsx"), content_type=XLSX_TYPE)
+    response = StreamingHttpResponse(xlsx_stream(spec, header, rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(spec, "xlsx")}"'
     return _private(response, spec)
 
 
@@ -639,7 +613,12 @@ def _private(response, spec):
 
 
 def export_response(spec, fmt, request):
-    return csv_response(spec, request) if fmt == "csv" else xlsx_response(spec, request)
+    """The export in the reader's own time zone: dates, times and the headers that name the zone."""
+    from campaigns.timezones import user_time_zone
+
+    # Everything that depends on the zone is settled here, before the first byte is streamed.
+    with timezone.override(ZoneInfo(user_time_zone(request.user))):
+        return csv_response(spec, request) if fmt == "csv" else xlsx_response(spec, request)
 
 
 def public_exports_allowed(spec):
