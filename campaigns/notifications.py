@@ -51,6 +51,9 @@ DIGEST_CATCH_UP = timedelta(hours=24)
 KEEP_FINISHED = timedelta(days=120)
 UNSUBSCRIBE_SALT = "campaigns.notifications.unsubscribe"
 UNSUBSCRIBE_ALL = "all"
+# An unsubscribe link works this long after its email was written: long enough for any email still
+# read, short enough that an old forwarded or archived email cannot change someone's settings for ever.
+UNSUBSCRIBE_MAX_AGE = timedelta(days=60)
 
 
 # --- settings and time zones ---------------------------------------------------------------------
@@ -376,13 +379,14 @@ def _digest_recipients(rows, now):
 
 
 def unsubscribe_token(user, kind):
+    """The signed (user, kind) of an unsubscribe link; the signature carries when it was made."""
     return signing.dumps([user.pk, str(kind)], salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def read_unsubscribe_token(token):
-    """(user id, kind) from a token, or raise signing.BadSignature."""
+    """(user id, kind) from a token, or raise signing.BadSignature (signing.SignatureExpired when too old)."""
     try:
-        user_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except (TypeError, ValueError) as exc:
         raise signing.BadSignature("Malformed unsubscribe token") from exc
     if kind not in {*Kind.values, UNSUBSCRIBE_ALL} or not isinstance(user_id, int):

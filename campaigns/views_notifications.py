@@ -1,7 +1,9 @@
 """Notification pages: each user's settings, the staff list of who opted out, and unsubscribing from an email.
 
-Unsubscribing needs no sign-in: the link carries a signed token (user and kind of email). The page
-asks to confirm; mail clients that offer a one-click button POST to the same address (RFC 8058).
+Unsubscribing needs no sign-in: the link carries a signed token (user and kind of email) that works
+for notifications.UNSUBSCRIBE_MAX_AGE after the email was written; an older link gets a page that
+says so and sends the reader to their notification settings. The page asks to confirm; mail clients
+that offer a one-click button POST to the same address (RFC 8058).
 """
 
 from django.contrib import messages
@@ -64,6 +66,10 @@ def unsubscribe(request, token):
     try:
         user_id, kind = notifications.read_unsubscribe_token(token)
         user = get_user_model().objects.get(pk=user_id)
+    except signing.SignatureExpired:
+        # Genuine but too old: nothing changes, and the reader is told where to change their emails.
+        days = notifications.UNSUBSCRIBE_MAX_AGE.days
+        return render(request, "campaigns/notification_unsubscribe.html", {"expired": True, "days": days}, status=410)
     except (signing.BadSignature, get_user_model().DoesNotExist):
         return render(request, "campaigns/notification_unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
