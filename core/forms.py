@@ -10,7 +10,8 @@ from pathlib import Path
 
 import django.forms
 from django import forms
-from django.forms.renderers import Jinja2
+from django.forms.renderers import DjangoTemplates, Jinja2
+from django.template import TemplateDoesNotExist
 from django.utils.html import format_html
 from jinja2 import Environment
 
@@ -64,8 +65,21 @@ def environment(**options):
 
 
 class BootstrapFormRenderer(Jinja2):
+    """Jinja2 for Django's own widgets and ours; the Django template language for what exists only there
+    (the admin's widgets)."""
+
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+    def get_template(self, template_name):
+        try:
+            return self.engine.get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.django_templates.get_template(template_name)
+
+    @cached_property
+    def django_templates(self):
+        return DjangoTemplates()
 
     @cached_property
     def engine(self):
