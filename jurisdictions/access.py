@@ -15,7 +15,8 @@ def public_or_login(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated and not map_is_public():
+        # The setting first: a public map need not read the user at all.
+        if not map_is_public() and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 

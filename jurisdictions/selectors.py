@@ -60,11 +60,9 @@ def strongest_287g_model(models):
 
 
 def current_policy_values(jurisdiction_ids):
-    """{jurisdiction id: {dimension: latest PolicyRecord}} in one query."""
-    records = (
-        PolicyRecord.objects.filter(jurisdiction_id__in=jurisdiction_ids)
-        .exclude(dimension=Dimension.G287)
-        .order_by("jurisdiction_id", "dimension", "-effective_date", "-created_at", "-pk")
+    """{jurisdiction id: {dimension: latest PolicyRecord}} in one query, the 287(g) dimension included."""
+    records = PolicyRecord.objects.filter(jurisdiction_id__in=jurisdiction_ids).order_by(
+        "jurisdiction_id", "dimension", "-effective_date", "-created_at", "-pk"
     )
     current = {}
     for record in records:
@@ -72,21 +70,58 @@ def current_policy_values(jurisdiction_ids):
     return current
 
 
-def active_287g_models(jurisdiction_ids):
-    """{jurisdiction id: [models of active agreements]} in one query."""
-    rows = Agreement287g.objects.filter(
-        jurisdiction_id__in=jurisdiction_ids, status=Agreement287g.Status.ACTIVE
-    ).values_list("jurisdiction_id", "model")
-    models = {}
-    for jurisdiction_id, model in rows:
-        models.setdefault(jurisdiction_id, []).append(model)
-    return models
+def agreement_dates(jurisdiction_ids):
+    """{jurisdiction id: ([models of active agreements], [dates its agreements were signed or ended])} in one query.
+
+    A pending agreement has changed nothing yet; an active one changed policy when signed, an ended
+    one when signed and again when it ended.
+    """
+    rows = (
+        Agreement287g.objects.filter(jurisdiction_id__in=jurisdiction_ids)
+        .exclude(status=Agreement287g.Status.PENDING)
+        .values_list("jurisdiction_id", "model", "status", "signed_date", "end_date")
+    )
+    result = {}
+    for jurisdiction_id, model, status, signed_date, end_date in rows:
+        models, dates = result.setdefault(jurisdiction_id, ([], []))
+        if status == Agreement287g.Status.ACTIVE:
+            models.append(model)
+        if signed_date:
+            dates.append(signed_date)
+        if end_date and status == Agreement287g.Status.ENDED:
+            dates.append(end_date)
+    return result
 
 
 def jurisdiction_list(*, base=None):
-    """Jurisdictions with what a list row shows, in one query."""
+    """Jurisdictions with their state, in one query (the API list and the exports start from this)."""
     qs = base if base is not None else Jurisdiction.objects.all()
-    return qs.select_related("state", "parent")
+    return qs.select_related("state")
+
+
+def jurisdiction_list_page(*, base=None):
+    """Jurisdictions with just what a row of the list page shows.
+
+    The county a city belongs to is read for the page's rows alone (a query only when one is a city):
+    joining it on every jurisdiction before sorting cost more than the sort.
+    """
+    return (
+        jurisdiction_list(base=base)
+        .only(
+            "id",
+            "name",
+            "is_legacy",
+            "parent_id",
+            "population",
+            "level",
+            "current_287g",
+            "policy_updated",
+            "state__name",
+            "state__postal",
+            "state__law_floor",
+        )
+        .prefetch_related(Prefetch("parent", queryset=Jurisdiction.objects.only("id", "name")))
+    )
 
 
 def jurisdiction_with_active_287g(model):

@@ -1,17 +1,43 @@
 """Writes of jurisdiction data. Every change to policy goes through here so the stored level stays true."""
 
+import secrets
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Agreement287g, Dimension, Jurisdiction, PolicyRecord, State, StateLaw
-from .selectors import active_287g_models, compute_floor, compute_level, current_policy_values, strongest_287g_model
+from .selectors import (
+    agreement_dates,
+    compute_floor,
+    compute_level,
+    current_policy_values,
+    strongest_287g_model,
+)
 
-MAP_CACHE_KEY = "jurisdictions:map-data:v1"
+# The map's current generation: a short random token. Every built copy of the map is tagged with the
+# generation read before its data, and a copy is served only while its tag is still the generation in
+# the cache. Deleting this key (or a policy change committing) makes every process build anew.
+MAP_CACHE_KEY = "jurisdictions:map-generation"
+
+
+def _new_map_generation():
+    return secrets.token_hex(8)
+
+
+def map_generation():
+    """The map's current generation, starting one when the cache holds none (first use, eviction, a flush)."""
+    generation = cache.get(MAP_CACHE_KEY)
+    if generation is None:
+        cache.add(MAP_CACHE_KEY, _new_map_generation(), None)
+        # Whoever added first wins; a cache that keeps nothing still gets a generation of its own.
+        generation = cache.get(MAP_CACHE_KEY) or _new_map_generation()
+    return generation
 
 
 def map_cache_clear():
-    cache.delete(MAP_CACHE_KEY)
+    """Start a new generation of the map: copies built from data read before this (anywhere) are dropped."""
+    cache.set(MAP_CACHE_KEY, _new_map_generation(), None)
 
 
 def jurisdictions_refresh_policy(*, jurisdiction_ids):
@@ -21,7 +47,7 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
     for start in range(0, len(jurisdiction_ids), 1000):
         batch = jurisdiction_ids[start : start + 1000]
         values = current_policy_values(batch)
-        models = active_287g_models(batch)
+        agreements = agreement_dates(batch)
         jurisdictions = list(Jurisdiction.objects.filter(pk__in=batch))
         updates = []
         for jurisdiction in jurisdictions:
@@ -31,13 +57,15 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
                 record = current.get(dimension)
                 return record.value if record else ""
 
-            dates = [record.effective_date for record in current.values()]
+            active_models, agreement_changes = agreements.get(jurisdiction.pk, ([], []))
+            # The last change of any dimension, 287(g) included: its records and its agreements' own dates.
+            dates = [record.effective_date for record in current.values()] + agreement_changes
             fields = {
                 "current_holds": value_of(Dimension.HOLDS),
                 "current_notifications": value_of(Dimension.NOTIFICATIONS),
                 "current_jail_access": value_of(Dimension.JAIL_ACCESS),
                 "current_bed_contract": value_of(Dimension.BED_CONTRACT),
-                "current_287g": strongest_287g_model(models.get(jurisdiction.pk, [])),
+                "current_287g": strongest_287g_model(active_models),
             }
             fields["level"] = compute_level(
                 holds=fields["current_holds"],

@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import json
+import time
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -10,24 +11,55 @@ from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import selectors, services
 from .access import map_is_public, public_or_login
 from .models import State, StateFloor
-from .services import MAP_CACHE_KEY
 
-# Policy changes clear the cache on commit; the timeout only bounds how long a copy built from a read
-# that raced such a change can outlive it.
+MAP_PAYLOAD_KEY = "jurisdictions:map-data:v2"
+# Policy changes start a new generation on commit (services.map_cache_clear), which no copy outlives.
+# This timeout bounds only how long a copy outlives writes that bypass the services (a name or a
+# population edited in the admin, say).
 MAP_CACHE_SECONDS = 15 * 60
+
+# This process's copy, as stored in the shared cache: (generation, expiry as a Unix time, payload).
+# A warm request reads only the small generation key from the cache, not the 200 KB payload.
+_process_copy = None
+
+
+def _build_payload():
+    raw = json.dumps(selectors.map_data(), separators=(",", ":"), ensure_ascii=False).encode()
+    etag = f'W/"{hashlib.sha256(raw).hexdigest()[:32]}"'
+    return (etag, raw, gzip.compress(raw, compresslevel=9, mtime=0))
+
+
+def _is_current(copy, generation):
+    return copy is not None and copy[0] == generation and time.time() < copy[1]
 
 
 def map_payload():
-    """(etag, JSON bytes, gzipped JSON bytes): one cache get when warm, three queries when cold."""
-    payload = cache.get(MAP_CACHE_KEY)
-    if payload is None:
-        raw = json.dumps(selectors.map_data(), separators=(",", ":"), ensure_ascii=False).encode()
-        etag = f'W/"{hashlib.sha256(raw).hexdigest()[:32]}"'
-        payload = (etag, raw, gzip.compress(raw, compresslevel=9, mtime=0))
-        cache.set(MAP_CACHE_KEY, payload, MAP_CACHE_SECONDS)
+    """(etag, JSON bytes, gzipped JSON bytes) of the map's current generation.
+
+    Warm: one get of the generation key. First request in a process after a change: one more get, of
+    the shared copy. Cold: three queries.
+    """
+    global _process_copy
+    # Read before the data: a policy change that commits while the data is read starts a newer
+    # generation, so the copy built here can never pass for current once that change is visible.
+    generation = services.map_generation()
+    held = _process_copy
+    if _is_current(held, generation):
+        return held[2]
+    shared = cache.get(MAP_PAYLOAD_KEY)
+    if _is_current(shared, generation):
+        _process_copy = shared
+        return shared[2]
+    payload = _build_payload()
+    built = (generation, time.time() + MAP_CACHE_SECONDS, payload)
+    # Not stored when a change committed meanwhile: it would only push out a newer copy. (A change
+    # committing right after this check is harmless too: readers compare the tag with the generation.)
+    if cache.get(services.MAP_CACHE_KEY) == generation:
+        cache.set(MAP_PAYLOAD_KEY, built, MAP_CACHE_SECONDS)
+        _process_copy = built
     return payload
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jurisdictions import services
+from jurisdictions import selectors, services, views_map
 from jurisdictions.models import Dimension, Jurisdiction, LawEffect, PolicyLevel, PolicyValue, StateLaw
 from jurisdictions.selectors import MAP_LEVELS, MODEL_287G_RANK
 from tests import factories
@@ -125,7 +125,8 @@ def test_json_runs_the_same_three_queries_at_any_size(client, public_map, django
 def test_signed_in_json_adds_only_the_session_queries(client, organizer, django_assert_num_queries, size):
     make_counties(size)
     client.force_login(organizer)
-    with django_assert_num_queries(5):
+    # The user with their roles (the session comes from the cache), then the map's three.
+    with django_assert_num_queries(4):
         get_json(client)
 
 
@@ -187,6 +188,144 @@ def test_new_policy_record_changes_the_next_json(
     after, data = get_json(client)
     assert data["levels"][data["counties"]["06075"][1]] == PolicyLevel.COMPLIES
     assert after["ETag"] != before["ETag"]
+
+
+# The cache across processes. Each process keeps the built map in memory under the generation it was
+# built for; the generation lives in the shared cache and a policy change starts a new one on commit.
+
+
+def county_level(data, fips):
+    return data["levels"][data["counties"][fips][1]]
+
+
+def hold_all_holds(county, staff):
+    services.policy_record_create(
+        jurisdiction=county,
+        dimension=Dimension.HOLDS,
+        value=PolicyValue.HONORS_ALL,
+        effective_date=datetime.date(2025, 1, 1),
+        user=staff,
+    )
+
+
+@pytest.fixture
+def san_francisco(california):
+    return factories.JurisdictionFactory(state=california, fips="06075", name="San Francisco County")
+
+
+def test_a_map_read_before_a_policy_change_committed_is_never_served_after_it(
+    client, public_map, staff, django_capture_on_commit_callbacks, san_francisco, monkeypatch
+):
+    """The race, step by step: the map is read, a policy change commits, then the read copy is stored."""
+    read_map = selectors.map_data
+
+    def read_then_a_change_commits():
+        data = read_map()
+        with django_capture_on_commit_callbacks(execute=True):
+            hold_all_holds(san_francisco, staff)
+        return data
+
+    monkeypatch.setattr(selectors, "map_data", read_then_a_change_commits)
+    _, raced = get_json(client)
+    # That request answers with what it read...
+    assert county_level(raced, "06075") == PolicyLevel.UNKNOWN
+    monkeypatch.setattr(selectors, "map_data", read_map)
+
+    # ...but neither this process nor any other serves it once the change is visible.
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.COMPLIES
+    monkeypatch.setattr(views_map, "_process_copy", None)
+    cache.delete(views_map.MAP_PAYLOAD_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        Jurisdiction.objects.filter(pk=san_francisco.pk).update(level=PolicyLevel.UNKNOWN)
+    # (The raced copy was not stored: a fresh build shows the database as it is now.)
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.UNKNOWN
+
+
+def test_a_copy_stored_under_an_older_generation_is_never_served(
+    client, public_map, staff, django_capture_on_commit_callbacks, san_francisco, monkeypatch
+):
+    """A build that passed its last check just before a change committed may still store its copy: readers
+    compare its generation with the current one, in the shared cache and in every process."""
+    get_json(client)
+    old_copy = cache.get(views_map.MAP_PAYLOAD_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        hold_all_holds(san_francisco, staff)
+    cache.set(views_map.MAP_PAYLOAD_KEY, old_copy)
+    monkeypatch.setattr(views_map, "_process_copy", old_copy)
+
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.COMPLIES
+    monkeypatch.setattr(views_map, "_process_copy", None)
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.COMPLIES
+
+
+def test_a_change_committed_in_another_process_reaches_this_one(client, public_map, san_francisco):
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.UNKNOWN
+    # Another process changes the policy and, on commit, starts a new generation in the shared cache.
+    Jurisdiction.objects.filter(pk=san_francisco.pk).update(level=PolicyLevel.COMPLIES)
+    services.map_cache_clear()
+
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.COMPLIES
+
+
+def test_a_process_takes_the_shared_copy_without_building(client, public_map, los_angeles, monkeypatch):
+    first, _ = get_json(client)
+    monkeypatch.setattr(views_map, "_process_copy", None)  # a process that has not served the map yet
+    with CaptureQueriesContext(connection) as queries:
+        second, _ = get_json(client)
+    assert len(queries) == 0
+    assert second.content == first.content
+
+
+def test_warm_json_reads_only_the_small_generation_key(client, public_map, los_angeles, monkeypatch):
+    get_json(client)
+    keys = []
+    read = cache.get
+
+    def recording_get(key, *args, **kwargs):
+        keys.append(key)
+        return read(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", recording_get)
+    get_json(client)
+    assert keys == [services.MAP_CACHE_KEY]
+
+
+def test_clearing_the_generation_key_makes_the_next_json_cold(
+    client, public_map, los_angeles, django_assert_num_queries
+):
+    get_json(client)
+    cache.delete(services.MAP_CACHE_KEY)
+    with django_assert_num_queries(3):
+        get_json(client)
+
+
+def test_the_process_copy_expires_with_the_shared_one(client, public_map, los_angeles, monkeypatch):
+    get_json(client)
+    # Writes that bypass the services (an admin edit of a population) show once the copies expire.
+    Jurisdiction.objects.filter(pk=los_angeles.pk).update(population=1)
+    now = views_map.time.time()
+    monkeypatch.setattr(views_map.time, "time", lambda: now + views_map.MAP_CACHE_SECONDS + 1)
+    cache.delete(views_map.MAP_PAYLOAD_KEY)  # as the shared cache's timeout does
+    _, data = get_json(client)
+    assert data["counties"]["06037"][3] == 1
+
+
+def test_a_cache_that_keeps_nothing_still_serves_a_current_map(
+    client, public_map, staff, django_capture_on_commit_callbacks, san_francisco, settings
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.UNKNOWN
+    with django_capture_on_commit_callbacks(execute=True):
+        hold_all_holds(san_francisco, staff)
+    _, data = get_json(client)
+    assert county_level(data, "06075") == PolicyLevel.COMPLIES
 
 
 def test_new_state_law_changes_the_floor_in_the_next_json(

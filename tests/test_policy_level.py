@@ -1,13 +1,22 @@
 """The overall level and the state-law floor: every combination, and how policy records move them."""
 
 import datetime
+import importlib
 import itertools
 
 import pytest
-from django.core.cache import cache
+from django.apps import apps
 
 from jurisdictions import selectors, services
-from jurisdictions.models import Dimension, PolicyLevel, PolicyRecord, PolicyValue, StateFloor
+from jurisdictions.models import (
+    Agreement287g,
+    Dimension,
+    Jurisdiction,
+    PolicyLevel,
+    PolicyRecord,
+    PolicyValue,
+    StateFloor,
+)
 from tests import factories
 
 HOLDS = ["honors_all", "honors_some", "honors_none", ""]
@@ -194,12 +203,114 @@ def test_record_keeps_who_entered_it(staff):
 
 
 @pytestmark_db
-def test_adding_a_record_clears_the_map_cache_on_commit(staff, django_capture_on_commit_callbacks):
+def test_adding_a_record_starts_a_new_map_generation_on_commit(staff, django_capture_on_commit_callbacks):
     county = factories.JurisdictionFactory()
-    cache.set(services.MAP_CACHE_KEY, {"stale": True})
-    with django_capture_on_commit_callbacks(execute=True):
+    before = services.map_generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         add(county, Dimension.HOLDS, PolicyValue.HONORS_ALL, datetime.date(2024, 1, 1), staff)
-    assert cache.get(services.MAP_CACHE_KEY) is None
+        # Not before the commit: a map read until then still sees the old policy.
+        assert services.map_generation() == before
+    assert callbacks
+    assert services.map_generation() != before
+
+
+# --- The last policy change: every dimension, 287(g) included -------------------------------------------
+
+
+@pytestmark_db
+def test_a_287g_record_alone_dates_the_last_policy_change(staff):
+    county = factories.JurisdictionFactory()
+    add(county, Dimension.G287, PolicyValue.TASK_FORCE, datetime.date(2024, 5, 2), staff)
+    county.refresh_from_db()
+    assert county.policy_updated == datetime.date(2024, 5, 2)
+
+
+@pytestmark_db
+def test_a_287g_agreement_alone_dates_the_last_policy_change():
+    agreement = factories.AgreementFactory(signed_date=datetime.date(2023, 9, 14))
+    services.agreement_save(agreement=agreement)
+    county = Jurisdiction.objects.get(pk=agreement.jurisdiction_id)
+    assert county.current_287g == "task_force"
+    assert county.policy_updated == datetime.date(2023, 9, 14)
+
+
+@pytestmark_db
+def test_the_last_policy_change_is_the_newest_of_records_and_agreements(staff):
+    county = factories.JurisdictionFactory()
+    add(county, Dimension.HOLDS, PolicyValue.HONORS_SOME, datetime.date(2022, 1, 10), staff)
+    agency = factories.AgencyFactory(jurisdiction=county)
+    agreement = services.agreement_save(
+        agreement=Agreement287g(
+            agency=agency,
+            state=county.state,
+            jurisdiction=county,
+            model="jail_enforcement",
+            signed_date=datetime.date(2023, 3, 1),
+        )
+    )
+    county.refresh_from_db()
+    assert county.policy_updated == datetime.date(2023, 3, 1)
+
+    agreement.status = Agreement287g.Status.ENDED
+    agreement.end_date = datetime.date(2024, 7, 31)
+    services.agreement_save(agreement=agreement)
+    county.refresh_from_db()
+    assert county.current_287g == ""
+    assert county.policy_updated == datetime.date(2024, 7, 31)
+
+    # A pending agreement has changed nothing yet.
+    services.agreement_save(
+        agreement=Agreement287g(
+            agency=agency,
+            state=county.state,
+            jurisdiction=county,
+            model="task_force",
+            status=Agreement287g.Status.PENDING,
+            signed_date=datetime.date(2025, 1, 6),
+        )
+    )
+    county.refresh_from_db()
+    assert county.policy_updated == datetime.date(2024, 7, 31)
+
+    add(county, Dimension.NOTIFICATIONS, PolicyValue.LIMITED, datetime.date(2025, 2, 1), staff)
+    county.refresh_from_db()
+    assert county.policy_updated == datetime.date(2025, 2, 1)
+
+
+@pytestmark_db
+def test_deleting_the_only_agreement_clears_the_last_policy_change():
+    agreement = factories.AgreementFactory(signed_date=datetime.date(2023, 9, 14))
+    services.agreement_save(agreement=agreement)
+    county = agreement.jurisdiction
+    services.agreement_delete(agreement=agreement)
+    county.refresh_from_db()
+    assert county.policy_updated is None
+
+
+@pytestmark_db
+def test_migration_dates_stored_jurisdictions_by_their_287g_records_and_agreements(staff):
+    only_287g = factories.JurisdictionFactory()
+    add(only_287g, Dimension.G287, PolicyValue.WARRANT_SERVICE, datetime.date(2021, 6, 1), staff)
+    both = factories.JurisdictionFactory()
+    add(both, Dimension.HOLDS, PolicyValue.HONORS_ALL, datetime.date(2019, 1, 1), staff)
+    factories.AgreementFactory(
+        agency__jurisdiction=both,
+        status=Agreement287g.Status.ENDED,
+        signed_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2022, 8, 9),
+    )
+    untouched = factories.JurisdictionFactory()
+    # As the old rule stored them: 287(g) left out.
+    Jurisdiction.objects.filter(pk=only_287g.pk).update(policy_updated=None)
+    Jurisdiction.objects.filter(pk=both.pk).update(policy_updated=datetime.date(2019, 1, 1))
+
+    migration = importlib.import_module("jurisdictions.migrations.0003_policy_updated_counts_287g")
+    migration.recompute(apps, None)
+
+    dates = dict(Jurisdiction.objects.values_list("pk", "policy_updated"))
+    assert dates[only_287g.pk] == datetime.date(2021, 6, 1)
+    assert dates[both.pk] == datetime.date(2022, 8, 9)
+    assert dates[untouched.pk] is None
 
 
 @pytestmark_db
