@@ -3,12 +3,16 @@
 from pathlib import PurePath
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.access import staff_required
@@ -18,7 +22,7 @@ from . import selectors, services
 from .access import map_is_public, public_or_login
 from .filters import JurisdictionFilter
 from .forms import DOCUMENT_TYPES, PolicyRecordForm
-from .models import Dimension, Jurisdiction, PolicyRecord
+from .models import Dimension, Jurisdiction, Model287g, PolicyLevel, PolicyRecord, StateFloor
 
 PAGE_SIZES = [25, 50, 100, 200]
 DEFAULT_PAGE_SIZE = 50
@@ -34,9 +38,55 @@ def _page_size(value):
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
+# Stands for the pk in a URL reversed once per page; each row's URL is this with its own pk.
+_PK_PLACEHOLDER = 2_147_483_647
+
+
+def _list_rows(jurisdictions):
+    """What each list row shows, as strings worked out here once: the page renders every row twice
+    (cards on phones, a table on wider screens), and template lookups, includes and filters per row
+    were most of its time."""
+    detail_url = reverse("jurisdictions:detail", args=[_PK_PLACEHOLDER])
+    placeholder = str(_PK_PLACEHOLDER)
+    level_labels = {value: str(label) for value, label in PolicyLevel.choices}
+    model_labels = {value: str(label) for value, label in Model287g.choices}
+    floor_labels = {value: str(label) for value, label in StateFloor.choices}
+    floor_badges = {}
+    rows = []
+    for jurisdiction in jurisdictions:
+        state = jurisdiction.state
+        floor = state.law_floor
+        if floor not in floor_badges:
+            badge = render_to_string(
+                "jurisdictions/partials/floor_badge.html", {"floor": floor, "label": floor_labels.get(floor, floor)}
+            )
+            floor_badges[floor] = mark_safe(badge.strip())
+        population = jurisdiction.population
+        rows.append(
+            {
+                "pk": jurisdiction.pk,
+                "url": detail_url.replace(placeholder, str(jurisdiction.pk)),
+                "name": jurisdiction.name,
+                "is_legacy": jurisdiction.is_legacy,
+                "parent_name": jurisdiction.parent.name if jurisdiction.parent_id else "",
+                "state_postal": state.postal,
+                "state_name": state.name,
+                "population": intcomma(population) if population is not None else "",
+                "level": jurisdiction.level,
+                "level_label": level_labels.get(jurisdiction.level, jurisdiction.level),
+                "model_287g": model_labels.get(jurisdiction.current_287g, jurisdiction.current_287g),
+                "floor_badge": floor_badges[floor],
+                "updated": date_format(jurisdiction.policy_updated, "SHORT_DATE_FORMAT")
+                if jurisdiction.policy_updated
+                else "",
+            }
+        )
+    return rows
+
+
 @public_or_login
 def jurisdiction_list(request):
-    filterset = JurisdictionFilter(request.GET, queryset=selectors.jurisdiction_list())
+    filterset = JurisdictionFilter(request.GET, queryset=selectors.jurisdiction_list_page())
     per_page = _page_size(request.GET.get("per_page"))
     if filterset.is_valid():
         jurisdictions, sort = selectors.jurisdiction_list_ordered(filterset.qs, request.GET.get("sort"))
@@ -49,6 +99,7 @@ def jurisdiction_list(request):
     context = {
         "filter": filterset,
         "page": page,
+        "rows": _list_rows(page.object_list),
         "sort": sort,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import StatePostalFilterSet
 from jurisdictions.models import State
+from jurisdictions.widgets import QuickSelect
 
 from .models import Audience, Kind, Language, Resource, ResourceAudience, Topic
 from .selectors import resource_search
@@ -35,17 +36,26 @@ class ResourceFilter(StatePostalFilterSet):
             }
         ),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind"), widget=QuickSelect
+    )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         field_name="topics",
         to_field_name="slug",
         queryset=Topic.objects.order_by("name"),
         empty_label=_("Any topic"),
+        widget=QuickSelect,
     )
-    language = django_filters.ChoiceFilter(label=_("Language"), choices=Language.choices, empty_label=_("Any language"))
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=Language.choices, empty_label=_("Any language"), widget=QuickSelect
+    )
     audience = django_filters.ChoiceFilter(
-        label=_("Audience"), choices=Audience.choices, method="filter_audience", empty_label=_("Anyone")
+        label=_("Audience"),
+        choices=Audience.choices,
+        method="filter_audience",
+        empty_label=_("Anyone"),
+        widget=QuickSelect,
     )
     state = django_filters.ModelChoiceFilter(
         label=_("State"),
@@ -53,6 +63,7 @@ class ResourceFilter(StatePostalFilterSet):
         to_field_name="postal",
         queryset=State.objects.only("postal", "name").order_by("name"),
         empty_label=_("Any state"),
+        widget=QuickSelect,
     )
     year = YearFilter(
         label=_("Year published"),

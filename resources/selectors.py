@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Exists,
     ExpressionWrapper,
     F,
@@ -18,7 +19,7 @@ from django.db.models import (
 
 from campaigns.access import campaigns_visible_to
 
-from .models import Assignment, AssignmentOpen, Resource
+from .models import Assignment, AssignmentOpen, Audience, Resource, ResourceAudience, Topic
 
 # Search terms beyond this are ignored: a pasted paragraph should not become a hundred LIKE clauses.
 MAX_TERMS = 8
@@ -58,6 +59,82 @@ def resource_list_queryset():
             Prefetch("translations", queryset=_linked_resources().order_by("language"), to_attr="other_languages"),
         )
     )
+
+
+def resource_list_page_queryset():
+    """Resources with just the columns a card of the list page shows; what they link to comes from
+    resource_list_links() and resource_list_linked(), for the page's rows alone."""
+    return Resource.objects.select_related("translation_of").only(
+        "id",
+        "title",
+        "kind",
+        "summary",
+        "published_on",
+        "language",
+        "file",
+        "file_size",
+        "url",
+        "is_demo",
+        "is_public",
+        "translation_of__id",
+        "translation_of__language",
+    )
+
+
+def resource_list_links(resource_ids):
+    """{resource id: {"topics": [Topic], "states": [(name, postal)], "audiences": [code]}} in one query.
+
+    Topics and states in name order, audiences in the order of their choices; nothing for a resource
+    that has none.
+    """
+    text = CharField()
+    topics = Resource.topics.through.objects.filter(resource_id__in=resource_ids).values_list(
+        "resource_id", Value("topic", output_field=text), "topic__name", "topic__name_es", "topic__slug"
+    )
+    states = Resource.states.through.objects.filter(resource_id__in=resource_ids).values_list(
+        "resource_id",
+        Value("state", output_field=text),
+        "state__name",
+        "state__postal",
+        Value("", output_field=text),
+    )
+    audiences = ResourceAudience.objects.filter(resource_id__in=resource_ids).values_list(
+        "resource_id",
+        Value("audience", output_field=text),
+        "audience",
+        Value("", output_field=text),
+        Value("", output_field=text),
+    )
+    links = {}
+    for resource_id, link, first, second, third in topics.union(states, audiences, all=True):
+        entry = links.setdefault(resource_id, {"topics": [], "states": [], "audiences": []})
+        if link == "topic":
+            entry["topics"].append(Topic(name=first, name_es=second, slug=third))
+        elif link == "state":
+            entry["states"].append((first, second))
+        else:
+            entry["audiences"].append(first)
+    audience_order = {value: index for index, value in enumerate(Audience.values)}
+    for entry in links.values():
+        entry["topics"].sort(key=lambda topic: topic.name)
+        entry["states"].sort()
+        entry["audiences"].sort(key=lambda value: audience_order.get(value, len(audience_order)))
+    return links
+
+
+def resource_list_linked(resource_ids):
+    """({resource id: [approved newer versions, newest first]}, {resource id: [approved translations,
+    by language]}) in one query."""
+    linked = _linked_resources().filter(Q(supersedes_id__in=resource_ids) | Q(translation_of_id__in=resource_ids))
+    newer, translations = {}, {}
+    for resource in linked.order_by("-published_on", "-pk"):
+        if resource.supersedes_id in resource_ids:
+            newer.setdefault(resource.supersedes_id, []).append(resource)
+        if resource.translation_of_id in resource_ids:
+            translations.setdefault(resource.translation_of_id, []).append(resource)
+    for versions in translations.values():
+        versions.sort(key=lambda resource: resource.language)
+    return newer, translations
 
 
 def resource_detail_queryset():
