@@ -8,8 +8,17 @@ Times: a deadline with a time is an event at that time, written in the user's ti
 notification settings', else the site's), converted from the zone the time was given in; one without
 a time is an all-day event. Each event has a stable UID, links to its page, and its SEQUENCE and
 LAST-MODIFIED change when the deadline does (see CalendarEventVersion).
+
+Calendar apps poll the feed, so a poll that finds nothing changed costs a few milliseconds: one query
+(feed_state) reads a digest of what the feed would show — which deadlines, each deadline row's version
+(PostgreSQL's xmin, new on every UPDATE however it is made), the campaign, county and owner names it
+shows and each event's SEQUENCE — and the built feed is kept in the cache under that digest with the
+user's zone, language and site address. Any change to what the feed shows changes the digest, so
+nothing has to be told to forget a feed. Only when the digest is new are the deadlines read, their
+versions counted and the feed written again.
 """
 
+import gzip
 import hashlib
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -18,7 +27,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,9 +43,10 @@ from .models import CalendarEventVersion
 # Deadlines further back than this are left out, open or not: a feed is for what is coming.
 LOOK_BACK = timedelta(days=365)
 MAX_EVENTS = 2000
-# Built feeds are kept under a key made of everything they show (see _feed_cache_key).
+# Built feeds are kept under a key made of everything they show (see feed_state and _feed_cache_key).
 FEED_CACHE_SECONDS = 24 * 60 * 60
-FEED_CACHE_VERSION = 1
+FEED_CACHE_VERSION = 2
+FEED_ORDER = ("due_date", "due_time", "pk")
 
 
 def _zone(name):
@@ -46,21 +58,29 @@ def _zone(name):
 
 def user_preferences(user):
     """(time zone, language) of the user's notification settings, or the site's defaults."""
-    row = NotificationSettings.objects.filter(user=user).values_list("time_zone", "language").first()
+    row = getattr(user, "_notification_preferences", None)
+    if row is None:
+        row = NotificationSettings.objects.filter(user=user).values_list("time_zone", "language").first()
     zone_name, language = row if row else (None, None)
     zone = _zone(zone_name) or ZoneInfo(settings.TIME_ZONE)
     return zone, language or settings.LANGUAGE_CODE
 
 
-def feed_deadlines(user):
-    """The open deadlines the user's feed shows, with what each event says (one query)."""
-    since = timezone.localdate() - LOOK_BACK
+def feed_since():
+    return timezone.localdate() - LOOK_BACK
+
+
+def _feed_filter(user, since):
     deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN, due_date__gte=since)
     if is_staff_member(user):
         on_team = Exists(Membership.objects.filter(campaign=OuterRef("campaign_id"), user=user))
-        deadlines = deadlines.filter(Q(owner=user) | Q(campaign__lead=user) | on_team)
-    else:
-        deadlines = deadlines.filter(campaign__in=campaigns_visible_to(user).values("pk"))
+        return deadlines.filter(Q(owner=user) | Q(campaign__lead=user) | on_team)
+    return deadlines.filter(campaign__in=campaigns_visible_to(user).values("pk"))
+
+
+def feed_deadlines(user, since=None):
+    """The open deadlines the user's feed shows, with what each event says (one query)."""
+    deadlines = _feed_filter(user, since or feed_since())
     return list(
         deadlines.select_related("campaign__jurisdiction__state", "owner")
         .only(
@@ -73,8 +93,54 @@ def feed_deadlines(user):
             "owner__first_name",
             "owner__last_name",
         )
-        .order_by("due_date", "due_time", "pk")[:MAX_EVENTS]
+        .order_by(*FEED_ORDER)[:MAX_EVENTS]
     )
+
+
+def feed_state(user, since):
+    """A digest of everything the user's feed would show, read in one query; None where it cannot be read.
+
+    The feed shows the deadlines the query for it finds, and of each its own row, its campaign's,
+    county's and state's rows and its owner's row. Each row counts by its version: PostgreSQL's xmin
+    (the transaction that wrote it) and ctid (where that version lies), which together change on every
+    write of the row — through a service, `QuerySet.update()` or by hand, even twice in one transaction
+    — and never come back. So a digest seen before means nothing shown has changed, and the events'
+    versions (SEQUENCE), which change only when a shown row does, need no reading. A row rewritten
+    with the same values (a campaign's last activity) only costs building the feed again.
+    None on databases without row versions (SQLite in development).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    from campaigns.models import Campaign
+    from jurisdictions.models import Jurisdiction, State
+
+    name = connection.ops.quote_name
+    deadlines = name(Deadline._meta.db_table)
+    rows = (
+        _feed_filter(user, since)
+        .order_by(*FEED_ORDER)
+        .annotate(row_version=RawSQL(f"concat_ws(':', {deadlines}.xmin, {deadlines}.ctid)", ()))
+        .values_list("pk", "campaign_id", "owner_id", "row_version")[:MAX_EVENTS]
+    )
+    rows_sql, params = rows.query.sql_with_params()
+    user_table = Deadline._meta.get_field("owner").related_model._meta.db_table
+    sql = f"""
+        WITH f (id, campaign_id, owner_id, row_version) AS ({rows_sql})
+        SELECT md5(concat_ws(
+            '|',
+            (SELECT string_agg(concat_ws(':', f.id, f.row_version), ',' ORDER BY f.id) FROM f),
+            (SELECT string_agg(concat_ws(':', c.id, c.xmin, c.ctid, j.xmin, j.ctid, s.xmin, s.ctid), ',' ORDER BY c.id)
+             FROM {name(Campaign._meta.db_table)} c
+             JOIN {name(Jurisdiction._meta.db_table)} j ON j.id = c.jurisdiction_id
+             JOIN {name(State._meta.db_table)} s ON s.id = j.state_id
+             WHERE c.id = ANY (ARRAY(SELECT DISTINCT campaign_id FROM f))),
+            (SELECT string_agg(concat_ws(':', u.id, u.xmin, u.ctid), ',' ORDER BY u.id)
+             FROM {name(user_table)} u WHERE u.id = ANY (ARRAY(SELECT DISTINCT owner_id FROM f)))
+        ))
+    """  # table names come from the models; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def deadline_path(deadline):
@@ -187,21 +253,71 @@ def _feed_cache_key(zone, language, base, deadlines, versions):
     return f"api:calendar-feed:{digest.hexdigest()}"
 
 
-def build_calendar(user, request, *, now=None):
-    """The user's feed as iCalendar bytes (from the cache when nothing in it changed)."""
-    now = now or timezone.now()
+def _state_cache_key(zone, language, base, since, state):
+    digest = hashlib.sha256()
+    for part in (FEED_CACHE_VERSION, settings.SITE_NAME, zone.key, language, base, since.isoformat(), state):
+        digest.update(f"{part}\x1e".encode())
+    return f"api:calendar-feed:state:{digest.hexdigest()}"
+
+
+def _etag(body):
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _cached(key, known_etags):
+    """(ETag, gzipped body) kept under `key`, the body None when the caller has it; None when not kept."""
+    etag = cache.get(key)
+    if etag is None:
+        return None
+    if etag in known_etags:
+        return etag, None
+    packed = cache.get(key + ":gzip")
+    return None if packed is None else (etag, packed)
+
+
+def _keep(key, etag, packed):
+    # The ETag is kept apart from the body: a calendar app asking "changed?" gets its 304 without the body.
+    cache.set_many({key: etag, key + ":gzip": packed}, FEED_CACHE_SECONDS)
+
+
+def calendar_feed_body(user, request, *, known_etags=(), now=None):
+    """(ETag, the user's feed as gzipped iCalendar bytes), from the cache when nothing in it changed.
+
+    Kept and returned gzipped: a feed of hundreds of events is half a megabyte of text and a tenth of
+    that compressed, and calendar apps accept gzip. The body is None when its ETag is one of
+    `known_etags` (those of an If-None-Match): the caller answers 304 without it.
+    """
     zone, language = user_preferences(user)
     base = site_base(request)
-    deadlines = feed_deadlines(user)
+    since = feed_since()
+    state = feed_state(user, since)
+    if state is not None:
+        found = _cached(_state_cache_key(zone, language, base, since, state), known_etags)
+        if found is not None:
+            return found
+    deadlines = feed_deadlines(user, since)
     urls = {d.pk: base + deadline_path(d) for d in deadlines}
-    versions = event_versions(deadlines, urls, now=now)
-    # Writing hundreds of events with icalendar takes seconds; reading the rows and versions does not.
-    key = _feed_cache_key(zone, language, base, deadlines, versions)
-    body = cache.get(key)
-    if body is None:
-        body = _render_calendar(zone, language, base, deadlines, urls, versions)
-        cache.set(key, body, FEED_CACHE_SECONDS)
-    return body
+    versions = event_versions(deadlines, urls, now=now or timezone.now())
+    if state is None:
+        # No row versions to compare (SQLite): the key is made from the rows themselves, already read.
+        key = _feed_cache_key(zone, language, base, deadlines, versions)
+        found = _cached(key, known_etags)
+        if found is not None:
+            return found
+    else:
+        # Kept under the state read before the rows: should a row change in between, the feed shows the
+        # newer row, and that state, gone for good, is never read again.
+        key = _state_cache_key(zone, language, base, since, state)
+    # Writing hundreds of events with icalendar takes a good part of a second; reading the rows does not.
+    body = _render_calendar(zone, language, base, deadlines, urls, versions)
+    etag, packed = _etag(body), gzip.compress(body, compresslevel=6, mtime=0)
+    _keep(key, etag, packed)
+    return etag, packed
+
+
+def build_calendar(user, request, *, now=None):
+    """The user's feed as iCalendar bytes (from the cache when nothing in it changed)."""
+    return gzip.decompress(calendar_feed_body(user, request, now=now)[1])
 
 
 def _render_calendar(zone, language, base, deadlines, urls, versions):

@@ -1,7 +1,9 @@
 """Making and revoking API tokens and calendar feed addresses. Each returns the secret once; only its hash is kept."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,11 +82,43 @@ def calendar_feed_revoke(*, user):
     return CalendarFeed.objects.filter(user=user).delete()[0] > 0
 
 
+# How often a feed's "last read" time is written: calendar apps poll, and most polls change nothing.
+LAST_FETCHED_RESOLUTION_SECONDS = 300
+
+
+def calendar_feed_touch(feed):
+    now = timezone.now()
+    if feed.last_fetched_at is None or (now - feed.last_fetched_at).total_seconds() > LAST_FETCHED_RESOLUTION_SECONDS:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now)
+        feed.last_fetched_at = now
+
+
 def calendar_feed_user(secret):
-    """The feed whose secret this is, with its user, or None (unknown, revoked, or user deactivated)."""
+    """The feed whose secret this is, with its user, or None (unknown, revoked, or user deactivated).
+
+    One query brings the user's roles and notification settings' zone and language along, as the
+    feed needs them (calendar apps poll: every query counts).
+    """
+    from campaigns.models import NotificationSettings
+    from core.roles import ROLES
+
     if not secret or len(secret) > 200:
         return None
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=hash_secret(secret)).first()
+    memberships = get_user_model().groups.through.objects.filter(user_id=OuterRef("user_id"))
+    settings_row = NotificationSettings.objects.filter(user_id=OuterRef("user_id"))
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .annotate(
+            **{f"_role_{i}": Exists(memberships.filter(group__name=role)) for i, role in enumerate(ROLES)},
+            _time_zone=Subquery(settings_row.values("time_zone")[:1]),
+            _language=Subquery(settings_row.values("language")[:1]),
+        )
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
     if feed is None or not feed.user.is_active:
         return None
+    # What core.roles and the feed read from the user, so neither asks again.
+    feed.user._role_names = {role for i, role in enumerate(ROLES) if getattr(feed, f"_role_{i}")}
+    feed.user._notification_preferences = (feed._time_zone, feed._language)
     return feed

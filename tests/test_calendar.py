@@ -222,3 +222,191 @@ def test_settings_page_needs_sign_in(client, db):
 def test_menu_links_to_the_settings_page(client, world):
     client.force_login(world.organizer)
     assert b'href="/settings/api-tokens/"' in client.get("/settings/api-tokens/").content
+
+
+# --- kept built, asked again: caching and conditional requests ----------------------------------
+
+
+def feed_queries(client, path, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+def reads_deadline_rows(sql):
+    """Whether the feed read its deadlines in full (it was built again), not just their state."""
+    return any('"campaigns_deadline"."title"' in query for query in sql)
+
+
+def summaries(response):
+    return set(events(icalendar.Calendar.from_ical(response.content)))
+
+
+def test_an_unchanged_feed_is_not_built_again(client, world):
+    if connection.vendor != "postgresql":
+        pytest.skip("the feed's state is read from PostgreSQL's row versions")
+    path = feed_of(client, world.organizer)
+    first, sql = feed_queries(client, path)
+    assert reads_deadline_rows(sql)
+    again, sql = feed_queries(client, path)
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert not reads_deadline_rows(sql)
+    assert len(sql) == 2  # the address with its user, roles and settings; the feed's state
+
+
+def test_the_feed_has_an_etag_and_answers_304_when_unchanged(client, world):
+    path = feed_of(client, world.organizer)
+    first = client.get(path)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    not_modified = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+    assert "no-cache" in not_modified["Cache-Control"] and "private" in not_modified["Cache-Control"]
+    assert client.get(path, HTTP_IF_NONE_MATCH=etag.removeprefix("W/")).status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH=f'"other", {etag}').status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH="*").status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH='W/"something-else"').status_code == 200
+
+
+def test_a_304_does_not_read_the_feeds_body_from_the_cache(client, world, monkeypatch):
+    from django.core.cache import cache
+
+    path = feed_of(client, world.organizer)
+    etag = client.get(path)["ETag"]
+    asked = []
+    original = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: asked.append(key) or original(key, *args, **kwargs))
+    assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert asked and not any(key.endswith(":gzip") for key in asked)
+
+
+def test_the_feed_is_sent_gzipped_to_apps_that_accept_it(client, world):
+    import gzip
+
+    path = feed_of(client, world.organizer)
+    plain = client.get(path)
+    packed = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] == plain["ETag"]
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+
+
+def test_a_deadline_changed_by_the_service_shows_at_once(client, world):
+    path = feed_of(client, world.organizer)
+    first = client.get(path)
+    deadline = Deadline.objects.get(title="Board vote")
+    services.deadline_update(deadline=deadline, user=world.staff, title="Board vote moved")
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "Board vote moved" in summaries(changed)
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_a_deadline_changed_by_a_bare_update_shows_at_once(client, world):
+    """QuerySet.update() sends no signal: the feed still sees the row's new version, even in one transaction."""
+    path = feed_of(client, world.organizer)
+    client.get(path)
+    Deadline.objects.filter(title="Board vote").update(title="Board vote (renamed by hand)")
+    assert "Board vote (renamed by hand)" in summaries(client.get(path))
+    Deadline.objects.filter(title="Board vote (renamed by hand)").update(
+        status=Deadline.Status.DONE, completed_at=timezone.now()
+    )
+    assert "Board vote (renamed by hand)" not in summaries(client.get(path))
+
+
+def test_new_and_deleted_deadlines_show_at_once(client, world):
+    path = feed_of(client, world.organizer)
+    client.get(path)
+    added = services.deadline_create(
+        campaign=world.campaign, user=world.staff, title="Public comment", due_date=timezone.localdate()
+    )
+    assert "Public comment" in summaries(client.get(path))
+    Deadline.objects.filter(pk=added.pk).delete()
+    assert "Public comment" not in summaries(client.get(path))
+
+
+def test_follow_ups_of_a_newly_logged_meeting_show_at_once(client, world):
+    path = feed_of(client, world.organizer)
+    client.get(path)
+    services.meeting_log(
+        campaign=world.campaign,
+        user=world.organizer,
+        held_at=timezone.now() - datetime.timedelta(hours=1),
+        summary="Second meeting.",
+        follow_ups=[{"title": "Call the undersheriff", "due_date": timezone.localdate() + datetime.timedelta(days=2)}],
+    )
+    assert "Call the undersheriff" in summaries(client.get(path))
+
+
+def test_names_shown_from_other_rows_show_at_once(client, world):
+    path = feed_of(client, world.organizer)
+    client.get(path)
+    campaign = world.campaign
+    type(campaign).objects.filter(pk=campaign.pk).update(name="Stop holds in Alder")
+    found = events(icalendar.Calendar.from_ical(client.get(path).content))
+    assert str(found["Board vote"]["SUMMARY"]) == "Board vote — Stop holds in Alder"
+    type(campaign.jurisdiction).objects.filter(pk=campaign.jurisdiction_id).update(name="Alder Parish")
+    found = events(icalendar.Calendar.from_ical(client.get(path).content))
+    assert "Alder Parish" in str(found["Board vote"]["DESCRIPTION"])
+    type(world.organizer).objects.filter(pk=world.organizer.pk).update(first_name="Rosa", last_name="Quintero")
+    found = events(icalendar.Calendar.from_ical(client.get(path).content))
+    assert "Owner: Rosa Quintero" in str(found["Board vote"]["DESCRIPTION"])
+
+
+def test_joining_a_campaign_adds_its_deadlines_at_once(client, world):
+    path = feed_of(client, world.organizer)
+    assert "Other deadline" not in summaries(client.get(path))
+    services.membership_add(campaign=world.other, user=world.staff, member=world.organizer)
+    assert "Other deadline" in summaries(client.get(path))
+    services.membership_remove(campaign=world.other, user=world.staff, member=world.organizer)
+    assert "Other deadline" not in summaries(client.get(path))
+
+
+def test_a_new_time_zone_shows_at_once(client, world):
+    path = feed_of(client, world.organizer)
+    client.get(path)
+    NotificationSettings.objects.update_or_create(user=world.organizer, defaults={"time_zone": "America/New_York"})
+    vote = events(icalendar.Calendar.from_ical(client.get(path).content))["Board vote"]
+    assert vote["DTSTART"].params["TZID"] == "America/New_York"
+
+
+def test_a_revoked_address_is_gone_at_once_even_when_its_feed_is_kept(client, world):
+    path = feed_of(client, world.organizer)
+    etag = client.get(path)["ETag"]
+    api_services.calendar_feed_revoke(user=world.organizer)
+    assert client.get(path).status_code == 404
+    assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_the_feed_follows_its_users_role(client, world):
+    from django.contrib.auth.models import Group
+
+    path = feed_of(client, world.organizer)
+    assert "Send the letter" in summaries(client.get(path))
+    world.organizer.groups.set([Group.objects.get(name=roles.STAFF)])
+    # As staff the feed holds what they lead, are on the team of or own: the campaign they are on still.
+    assert "Send the letter" in summaries(client.get(path))
+    assert "Other deadline" not in summaries(client.get(path))
+    Deadline.objects.filter(title="Other deadline").update(owner=world.organizer)
+    assert "Other deadline" in summaries(client.get(path))
+
+
+def test_last_read_time_is_written_at_most_every_few_minutes(client, world):
+    path = feed_of(client, world.organizer)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(path)
+    first = CalendarFeed.objects.get(user=world.organizer).last_fetched_at
+    assert first == start
+    with time_machine.travel(start + datetime.timedelta(minutes=2), tick=False):
+        client.get(path)
+    assert CalendarFeed.objects.get(user=world.organizer).last_fetched_at == first
+    later = start + datetime.timedelta(minutes=api_services.LAST_FETCHED_RESOLUTION_SECONDS // 60 + 1)
+    with time_machine.travel(later, tick=False):
+        client.get(path)
+    assert CalendarFeed.objects.get(user=world.organizer).last_fetched_at == later
