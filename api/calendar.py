@@ -9,13 +9,14 @@ notification settings', else the site's), converted from the zone the time was g
 a time is an all-day event. Each event has a stable UID, links to its page, and its SEQUENCE and
 LAST-MODIFIED change when the deadline does (see CalendarEventVersion).
 
-Calendar apps poll the feed, so a poll that finds nothing changed costs a few milliseconds: one query
-(feed_state) reads a digest of what the feed would show — which deadlines, each deadline row's version
-(PostgreSQL's xmin, new on every UPDATE however it is made), the campaign, county and owner names it
-shows and each event's SEQUENCE — and the built feed is kept in the cache under that digest with the
-user's zone, language and site address. Any change to what the feed shows changes the digest, so
-nothing has to be told to forget a feed. Only when the digest is new are the deadlines read, their
-versions counted and the feed written again.
+Calendar apps poll the feed, so a poll that finds nothing changed costs a few milliseconds: the
+address with its user, roles and settings is one query, and one more (feed_state) reads a digest of
+the row versions of everything the feed would show — its deadlines, and the campaign, county, state
+and owner rows they name. The built feed is kept in the cache (gzipped, its ETag apart) under that
+digest with the user's zone, language and site address, and a request with a matching If-None-Match
+gets 304. Any write to a row the feed shows changes the digest, so nothing has to be told to forget a
+feed; only a digest not seen before has the deadlines read, their versions counted and the feed
+written again. The address itself is looked up on every request: a revoked one stops at once.
 """
 
 import gzip

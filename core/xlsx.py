@@ -303,7 +303,7 @@ def _reference(name, last_column, last_row):
 def workbook(name, last_column, last_row):
     return (
         XML_HEAD + f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        '<workbookPr defaultThemeVersion="124226"/>'
+        "<workbookPr/>"
         '<bookViews><workbookView xWindow="240" yWindow="15" windowWidth="16095" windowHeight="9660"/></bookViews>'
         f'<sheets><sheet name="{xml_attribute(name)}" sheetId="1" r:id="rId1"/></sheets>'
         '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
