@@ -1,6 +1,6 @@
 """Reads of jurisdiction data: the one place the overall policy level is computed."""
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 
 from .models import (
     DIMENSION_VALUES,
@@ -130,11 +130,6 @@ def jurisdiction_with_active_287g(model):
     )
 
 
-def jurisdiction_detail(pk):
-    """A jurisdiction with everything its page shows, prefetched."""
-    return jurisdiction_detail_queryset().get(pk=pk)
-
-
 def dimension_history(jurisdiction):
     """[(dimension, current record or None, [records newest first])] from prefetched records."""
     by_dimension = {dimension: [] for dimension in DIMENSION_VALUES}
@@ -249,13 +244,10 @@ def jurisdiction_with_any_active_287g():
     return Exists(Agreement287g.objects.filter(jurisdiction=OuterRef("pk"), status=Agreement287g.Status.ACTIVE))
 
 
-def jurisdiction_detail_queryset():
-    """Jurisdictions with everything the county page shows: a fixed number of queries whatever the sizes."""
+def _detail_prefetches():
     from .models import Agency, Official
 
-    return Jurisdiction.objects.select_related(
-        "state", "state__records_law", "parent", "parent__state"
-    ).prefetch_related(
+    return [
         Prefetch("state__laws", queryset=StateLaw.objects.order_by("effect", "-enacted_year", "title")),
         Prefetch(
             "policy_records",
@@ -274,8 +266,32 @@ def jurisdiction_detail_queryset():
                 F("signed_date").desc(nulls_last=True),
             ),
         ),
-        Prefetch("cities", queryset=Jurisdiction.objects.order_by("name")),
+    ]
+
+
+_DETAIL_RELATED = ("state", "state__records_law", "parent", "parent__state")
+
+
+def jurisdiction_detail_queryset():
+    """Jurisdictions with everything the county page shows: a fixed number of queries whatever the sizes."""
+    return Jurisdiction.objects.select_related(*_DETAIL_RELATED).prefetch_related(
+        *_detail_prefetches(), Prefetch("cities", queryset=Jurisdiction.objects.order_by("name"))
     )
+
+
+def jurisdiction_page(pk):
+    """(jurisdiction with everything its page shows, [its cities by name]); Jurisdiction.DoesNotExist when none.
+
+    The jurisdiction and its cities are read in one query.
+    """
+    rows = list(
+        Jurisdiction.objects.select_related(*_DETAIL_RELATED).filter(Q(pk=pk) | Q(parent_id=pk)).order_by("name", "pk")
+    )
+    jurisdiction = next((row for row in rows if row.pk == pk), None)
+    if jurisdiction is None:
+        raise Jurisdiction.DoesNotExist
+    prefetch_related_objects([jurisdiction], *_detail_prefetches())
+    return jurisdiction, [row for row in rows if row.pk != pk]
 
 
 def jurisdiction_campaigns_for_user(*, jurisdiction, user):

@@ -124,7 +124,10 @@ def _campaign_links(campaigns):
 
 @public_or_login
 def jurisdiction_detail(request, pk):
-    jurisdiction = get_object_or_404(selectors.jurisdiction_detail_queryset(), pk=pk)
+    try:
+        jurisdiction, cities = selectors.jurisdiction_page(pk)
+    except Jurisdiction.DoesNotExist:
+        raise Http404("No such jurisdiction.") from None
     state = jurisdiction.state
     context = {
         "jurisdiction": jurisdiction,
@@ -133,7 +136,7 @@ def jurisdiction_detail(request, pk):
         "records_law": getattr(state, "records_law", None),
         "agencies": list(jurisdiction.agencies.all()),
         "agreements": list(jurisdiction.agreements.all()),
-        "cities": list(jurisdiction.cities.all()),
+        "cities": cities,
         "can_edit": is_staff_member(request.user),
         # None until the campaigns app can answer; never anything for anonymous visitors.
         "campaigns": _campaign_links(
