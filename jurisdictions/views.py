@@ -64,7 +64,6 @@ def _list_rows(jurisdictions):
         population = jurisdiction.population
         rows.append(
             {
-                "pk": jurisdiction.pk,
                 "url": detail_url.replace(placeholder, str(jurisdiction.pk)),
                 "name": jurisdiction.name,
                 "is_legacy": jurisdiction.is_legacy,

@@ -42,6 +42,8 @@ def _cards(resources):
     """What each card of the list shows, worked out here once: per-card template lookups, filters and
     an include per card were most of the page's time."""
     resources = list(resources)
+    if not resources:
+        return []
     ids = {resource.pk for resource in resources}
     links = selectors.resource_list_links(ids)
     newer, translations = selectors.resource_list_linked(ids)
@@ -56,7 +58,8 @@ def _cards(resources):
         return detail_url.replace(placeholder, str(pk))
 
     def version(resource):
-        return {"url": url(resource.pk), "language": resource.language, "label": languages.get(resource.language)}
+        label = languages.get(resource.language, resource.language)
+        return {"url": url(resource.pk), "language": resource.language, "label": label}
 
     cards = []
     for resource in resources:
