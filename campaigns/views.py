@@ -45,6 +45,8 @@ def page_number(request, name="page"):
 
 @login_required
 def campaign_list(request):
+    from core.selectors import page_rows
+
     visible = campaigns_visible_to(request.user)
     filterset = CampaignFilter(request.GET or None, queryset=visible, request=request)
     sort = request.GET.get("sort") or DEFAULT_SORT
@@ -64,6 +66,7 @@ def campaign_list(request):
         {
             "filter": filterset,
             "page": page,
+            "rows": page_rows(page),
             "sort": sort,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),

@@ -8,13 +8,23 @@ dashboard costs the same number of queries with ten campaigns or ten thousand.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.contrib.humanize.templatetags.humanize import naturalday
+from django.core.cache import cache
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from django.utils.translation import get_language, gettext, ngettext
 
 from campaigns.access import campaigns_visible_to
-from campaigns.models import OUTCOME_STAGES, Campaign, Deadline, Meeting, Stage, StageChange, Target
+from campaigns.models import OUTCOME_STAGES, Campaign, Deadline, Goal, Meeting, Stage, StageChange, Target
 from campaigns.selectors import NO_STANCES, YES_STANCES, campaign_list
+from campaigns.templatetags.campaign_tags import STAGE_CLASSES, person
 
 try:  # the resource library's assignments, when that app has them
     from resources.models import Assignment, AssignmentOpen
@@ -53,6 +63,9 @@ def _capped(queryset, limit):
 
 # --- organizer ----------------------------------------------------------------------------------
 
+# What a deadline's row on the dashboard shows (deadline_rows).
+DEADLINE_ROW_FIELDS = ("pk", "title", "due_date", "due_time", "owner_id", "campaign_id", "campaign__name")
+
 
 def organizer_dashboard(user, *, now=None):
     """What an organizer's week needs, in five queries whatever the numbers of campaigns and rows."""
@@ -62,7 +75,11 @@ def organizer_dashboard(user, *, now=None):
     mine_ids = mine.values("pk")
 
     campaigns, campaigns_more = _capped(
-        campaign_list(base=mine).order_by(F("next_due").asc(nulls_last=True), "-last_activity_at", "pk"),
+        campaign_list(base=mine)
+        .select_related(None)
+        .select_related("jurisdiction__state")
+        .only("pk", "name", "stage", "last_activity_at", "jurisdiction__name", "jurisdiction__state__postal")
+        .order_by(F("next_due").asc(nulls_last=True), "-last_activity_at", "pk"),
         MY_CAMPAIGN_ROWS,
     )
     # Their own deadlines and the ones nobody owns yet on their campaigns: overdue, then this week.
@@ -71,7 +88,8 @@ def organizer_dashboard(user, *, now=None):
             campaign__in=mine_ids, status=Deadline.Status.OPEN, due_date__lte=today + timedelta(days=WEEK_DAYS)
         )
         .filter(Q(owner=user) | Q(owner__isnull=True))
-        .select_related("campaign", "owner")
+        .select_related("campaign")
+        .only(*DEADLINE_ROW_FIELDS)
         .order_by("due_date", "due_time", "pk"),
         PANEL_ROWS,
     )
@@ -85,7 +103,7 @@ def organizer_dashboard(user, *, now=None):
         PANEL_ROWS,
     )
     quiet, quiet_more = _capped(
-        mine.filter(quiet_filter(now)).select_related("jurisdiction__state").order_by("last_activity_at", "pk"),
+        mine.filter(quiet_filter(now)).only("pk", "name", "last_activity_at").order_by("last_activity_at", "pk"),
         PANEL_ROWS,
     )
     assignments, assignments_more = [], False
@@ -98,18 +116,9 @@ def organizer_dashboard(user, *, now=None):
             )
             .exclude(assigned_by=user)
             .exclude(pk__in=AssignmentOpen.objects.filter(user=user).values("assignment_id"))
-            .select_related("resource", "campaign", "assigned_by")
+            .select_related("resource", "campaign")
             .only(
-                "pk",
-                "assigned_at",
-                "campaign_id",
-                "campaign__name",
-                "resource_id",
-                "resource__title",
-                "resource__kind",
-                "assigned_by__first_name",
-                "assigned_by__last_name",
-                "assigned_by__username",
+                "pk", "assigned_at", "campaign_id", "campaign__name", "resource_id", "resource__title", "resource__kind"
             )
             .order_by("-assigned_at", "-pk"),
             NEW_ASSIGNMENT_ROWS,
@@ -117,20 +126,106 @@ def organizer_dashboard(user, *, now=None):
     return {
         "today": today,
         "week_end": today + timedelta(days=WEEK_DAYS),
-        "campaigns": campaigns,
+        "campaigns": _my_campaign_rows(campaigns),
         "campaigns_more": campaigns_more,
-        "deadlines": deadlines,
+        "deadlines": deadline_rows(deadlines, today=today),
         "deadlines_more": deadlines_more,
         "overdue_count": sum(1 for d in deadlines if d.due_date < today),
-        "meetings": meetings,
+        "meetings": _meeting_rows(meetings),
         "meetings_more": meetings_more,
-        "quiet": quiet,
+        "quiet": _quiet_rows(quiet, now=now),
         "quiet_more": quiet_more,
-        "assignments": assignments,
+        "assignments": _assignment_rows(assignments),
         "assignments_more": assignments_more,
         "has_assignments": Assignment is not None,
         "quiet_days": QUIET_DAYS,
     }
+
+
+# The organizer's panels as the dicts their rows print: every string made once, one reverse() a panel.
+
+
+def _my_campaign_rows(campaigns):
+    detail, report = path_maker("campaigns:detail"), path_maker("report-campaign")
+    stages = {value: str(label) for value, label in Stage.choices}
+    due_dates = _Once(lambda day: date_format(day, "M j"))
+    overdue = _Once(lambda n: ngettext("%(counter)s overdue", "%(counter)s overdue", n) % {"counter": n})
+    return [
+        {
+            "pk": str(campaign.pk),
+            "url": detail(campaign.pk),
+            "report_url": report(campaign.pk),
+            "name": campaign.name,
+            "stage_label": stages.get(campaign.stage, campaign.stage),
+            "stage_class": STAGE_CLASSES.get(campaign.stage, "text-bg-primary"),
+            "where": f"{campaign.jurisdiction.name}, {campaign.jurisdiction.state.postal}",
+            "next_due": due_dates[campaign.next_due] if campaign.next_due else "—",
+            "overdue": overdue[campaign.overdue_count] if campaign.overdue_count else "",
+        }
+        for campaign in campaigns
+    ]
+
+
+def deadline_rows(deadlines, *, today):
+    detail = path_maker("campaigns:detail")
+    due_dates = _Once(lambda day: date_format(day, "M j"))
+    return [
+        {
+            "pk": str(deadline.pk),
+            "title": deadline.title,
+            "due": due_dates[deadline.due_date],
+            "time": time_format(deadline.due_time, "TIME_FORMAT") if deadline.due_time else "",
+            "overdue": deadline.due_date < today,
+            "today": deadline.due_date == today,
+            "unowned": deadline.owner_id is None,
+            "campaign_url": detail(deadline.campaign_id),
+            "campaign_name": deadline.campaign.name,
+        }
+        for deadline in deadlines
+    ]
+
+
+def _meeting_rows(meetings):
+    detail = path_maker("campaigns:meeting-detail", args=2)
+    return [
+        {
+            "pk": str(meeting.pk),
+            "url": detail(meeting.campaign_id, meeting.pk),
+            "label": f"{meeting.get_kind_display()}, {date_format(timezone.localtime(meeting.held_at), 'M j')}",
+            "draft": meeting.is_draft,
+            "campaign_name": meeting.campaign.name,
+        }
+        for meeting in meetings
+    ]
+
+
+def _quiet_rows(campaigns, *, now):
+    detail = path_maker("campaigns:detail")
+    nothing_for = gettext("Nothing logged for %(when)s")
+    return [
+        {
+            "pk": str(campaign.pk),
+            "url": detail(campaign.pk),
+            "name": campaign.name,
+            "since": nothing_for % {"when": timesince(campaign.last_activity_at, now)},
+        }
+        for campaign in campaigns
+    ]
+
+
+def _assignment_rows(assignments):
+    detail = path_maker("resources:assignment")
+    return [
+        {
+            "pk": str(assignment.pk),
+            "url": detail(assignment.pk),
+            "title": assignment.resource.title,
+            "kind_label": assignment.resource.get_kind_display(),
+            "campaign_name": assignment.campaign.name,
+            "when": naturalday(timezone.localtime(assignment.assigned_at)),
+        }
+        for assignment in assignments
+    ]
 
 
 def my_open_deadlines(user, *, today=None, limit=PANEL_ROWS):
@@ -141,6 +236,7 @@ def my_open_deadlines(user, *, today=None, limit=PANEL_ROWS):
             owner=user, status=Deadline.Status.OPEN, due_date__lte=today + timedelta(days=WEEK_DAYS)
         )
         .select_related("campaign")
+        .only(*DEADLINE_ROW_FIELDS)
         .order_by("due_date", "due_time", "pk"),
         limit,
     )
@@ -228,7 +324,7 @@ def campaign_counts_by_stage(base):
 
 
 def campaign_counts(base):
-    """Counts of the campaigns in `base` by stage, goal and state (two queries)."""
+    """Counts of the campaigns in `base` by stage, goal and state, and in all (two queries)."""
     by_state = list(
         base.order_by()
         .values_list("jurisdiction__state__postal", "jurisdiction__state__name")
@@ -245,6 +341,7 @@ def campaign_counts(base):
         "stages": [(value, str(label), stages.get(value, 0)) for value, label in Stage.choices],
         "goals": [(value, str(label), goals.get(value, 0)) for value, label in goal_choices],
         "states": [(postal, name, n) for postal, name, n in by_state],
+        "total": sum(stages.values()),
     }
 
 
@@ -305,6 +402,241 @@ def campaigns_by_county(base):
         )
     )
     return {fips: [total, total - won - lost, won, lost] for fips, total, won, lost in rows if fips}
+
+
+# Figures every staff member and admin sees alike are kept this long at most; any saved change to a
+# campaign or its stage makes a new key at once (see campaigns_version), this only bounds what a change
+# that bypasses save() (a bulk update, a jurisdiction moved to another county) leaves stale.
+FIGURES_CACHE_SECONDS = 10 * 60
+
+
+def visibility_scope(user, visible):
+    """Who else sees exactly `visible` (campaigns_visible_to(user)): "all" when it is every campaign."""
+    return f"user-{user.pk}" if visible.query.where else "all"
+
+
+def campaigns_version():
+    """A value that changes whenever a campaign or a stage change is saved, added or deleted (one query)."""
+    latest_change = StageChange.objects.order_by("-pk").values("pk")[:1]
+    version = Campaign.objects.aggregate(
+        n=Count("pk"), last=Max("pk"), changed=Max("updated_at"), stage_change=Max(Subquery(latest_change))
+    )
+    changed = version["changed"].timestamp() if version["changed"] else 0
+    return f"{version['n']}.{version['last']}.{changed}.{version['stage_change']}"
+
+
+def campaign_figures(base, *, today=None):
+    """Counts of the campaigns in `base` (campaign_counts), wins and losses by month, campaigns by county."""
+    return {
+        "counts": campaign_counts(base),
+        "months": outcomes_by_month(base, today=today),
+        "counties": campaigns_by_county(base),
+    }
+
+
+def cached_figures(scope, make, *, today):
+    """make(), the figures of the campaigns readers of `scope` see (visibility_scope), kept in the cache.
+
+    The key holds the scope, campaigns_version(), the day, the time zone and the language: what is
+    cached for one reader is shown only to readers who may see the same campaigns, and any saved
+    change to a campaign or its stage makes a new key. One query when cached.
+    """
+    zone = timezone.get_current_timezone_name()
+    key = f"dashboard:figures:v1:{scope}:{campaigns_version()}:{today.isoformat()}:{zone}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = make()
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
+# --- rows of the campaign list and the status table ----------------------------------------------
+
+_PATH_MARK = 987654321
+
+
+def path_maker(viewname, args=1):
+    """A function of `args` ids giving the path of `viewname`: one reverse() for a page, not one a row."""
+    path = reverse(viewname, args=[_PATH_MARK + i for i in range(args)])
+    for i in range(args):
+        path = path.replace(str(_PATH_MARK + i), f"{{{i}}}")
+    return path.format
+
+
+def read_page(page, *, fields=None):
+    """The campaigns of `page`, a page of an annotated queryset not read yet, read keys first.
+
+    Reading the sliced queryset makes PostgreSQL join and compute every column (the deadline
+    subqueries) of all the rows before the page too, and throw them away: page 40 computed 1,000
+    rows. Here the page's keys come from the ordering alone (the list's index) and the columns are
+    computed for those rows only, in the same single query. `fields`: the only columns to read.
+    """
+    paginator = page.paginator
+    if not paginator.count:
+        page.object_list = []
+        return page.object_list
+    bottom, top = page.start_index() - 1, page.end_index()
+    keys = paginator.object_list.values("pk")[bottom:top]
+    rows = paginator.object_list.filter(pk__in=keys)
+    page.object_list = list(rows.only(*fields) if fields else rows)
+    return page.object_list
+
+
+class _Once(dict):
+    """A string made once a page for each value (rows share dates and times), by `make(value)`."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value):
+        self[value] = made = self.make(value)
+        return made
+
+
+def days_in_stage_label(days):
+    return ngettext("%(counter)s day", "%(counter)s days", days) % {"counter": days}
+
+
+# The columns a row reads (the annotations of campaign_list and campaign_status_rows aside).
+CAMPAIGN_ROW_FIELDS = (
+    "pk",
+    "name",
+    "goal",
+    "goal_detail",
+    "stage",
+    "outcome",
+    "board_seats",
+    "last_activity_at",
+    "jurisdiction__name",
+    "jurisdiction__state__postal",
+    "lead__username",
+    "lead__first_name",
+    "lead__last_name",
+)
+
+
+def page_rows(page, *, now=None, status=False):
+    """Each campaign of `page` as the dict one row of the campaign list prints; with `status`, of the status table.
+
+    The page is read keys first (read_page). Every string of a row is made here, once, so the template
+    only places them: text as str (escaped by the template), and the badges, which rows share, as
+    HTML made once a page for each value. Integers are given as str too: a template localizes every
+    number it prints, which costs more than the rest of the cell. The page is of
+    campaigns.selectors.campaign_list(), or of campaign_status_rows() for `status`.
+    """
+    now = now or timezone.now()
+    campaigns = read_page(page, fields=CAMPAIGN_ROW_FIELDS)
+    rows = list(map(_RowCells(now), campaigns))
+    if status:
+        status_cells = _StatusCells()
+        for row, campaign in zip(rows, decorate_status_rows(campaigns, now=now), strict=True):
+            row.update(status_cells(campaign))
+    return rows
+
+
+class _RowCells:
+    """The cells of a campaign's row in the campaign list and the status table."""
+
+    def __init__(self, now):
+        self.detail = path_maker("campaigns:detail")
+        # "Other" is labelled by each campaign's own words (Campaign.goal_label).
+        self.goals = {value: str(label) for value, label in Goal.choices if value != Goal.OTHER}
+        labels = {value: str(label) for value, label in Stage.choices}
+        self.stages = _Once(
+            lambda stage: format_html(
+                '<span class="badge {}">{}</span>', STAGE_CLASSES.get(stage, "text-bg-primary"), labels[stage]
+            )
+        )
+        next_word = gettext("next")
+        self.due_dates = _Once(
+            lambda day: (
+                date_format(day, "SHORT_DATE_FORMAT"),
+                format_html(" · {} {}", next_word, date_format(day, "M j")),
+            )
+        )
+        ago = gettext("%(when)s ago")
+        self.activity = _Once(
+            lambda at: (ago % {"when": timesince(at, now)}, date_format(timezone.localtime(at), "DATETIME_FORMAT"))
+        )
+        self.overdue = _Once(
+            lambda n: (
+                format_html('<span class="badge text-bg-danger">{}</span>', n)
+                if n
+                else mark_safe('<span class="text-muted">0</span>')
+            )
+        )
+
+    def __call__(self, campaign):
+        jurisdiction = campaign.jurisdiction
+        next_due, next_due_short = self.due_dates[campaign.next_due] if campaign.next_due else ("—", "")
+        activity, activity_at = self.activity[campaign.last_activity_at]
+        return {
+            "pk": str(campaign.pk),
+            "url": self.detail(campaign.pk),
+            "name": campaign.name,
+            "goal": self.goals.get(campaign.goal) or campaign.goal_label,
+            "where": f"{jurisdiction.name}, {jurisdiction.state.postal}",
+            "stage": self.stages[campaign.stage],
+            "lead": person(campaign.lead),
+            "overdue": self.overdue[campaign.overdue_count],
+            "next_due": next_due,
+            "next_due_short": next_due_short,
+            "activity": activity,
+            "activity_at": activity_at,
+            # The status table's own cells (_StatusCells), blank on the campaign list.
+            "flagged": False,
+            "flag": "",
+            "quiet": "",
+            "days": "",
+            "days_short": "",
+        }
+
+
+class _StatusCells:
+    """The status table's own cells of a campaign decorated by decorate_status_rows: flags, days in stage, whip."""
+
+    def __init__(self):
+        overdue = gettext("Overdue deadlines")
+        quiet = gettext("No activity for %(quiet_days)s days") % {"quiet_days": QUIET_DAYS}
+        self.flags = _Once(
+            lambda flag: format_html(
+                '<span class="badge text-bg-danger" title="{}">!</span> ',
+                " · ".join(([overdue] if flag[0] else []) + ([quiet] if flag[1] else [])),
+            )
+        )
+        self.quiet = format_html('<span class="text-danger" data-quiet="1"> · {}</span>', gettext("quiet"))
+        self.days = _Once(self._days)
+        self.whip_text = gettext("%(yes)s of %(needed)s needed, %(no)s against")
+        self.dash = mark_safe('<span class="text-muted">—</span>')
+
+    @staticmethod
+    def _days(days):
+        label = days_in_stage_label(days)
+        return (
+            format_html('<div class="small text-muted text-nowrap" data-days="{}">{}</div>', days, label),
+            format_html(' <span class="text-muted">{}</span>', label),
+        )
+
+    def __call__(self, campaign):
+        days, days_short = self.days[campaign.days_in_stage] if campaign.days_in_stage is not None else ("", "")
+        whip = campaign.whip
+        return {
+            "flagged": campaign.is_flagged,
+            "flag": self.flags[(bool(campaign.overdue_count), campaign.is_quiet)] if campaign.is_flagged else "",
+            "quiet": self.quiet if campaign.is_quiet else "",
+            "days": days,
+            "days_short": days_short,
+            "whip": format_html(
+                '<span data-whip="{}/{}">{}</span>',
+                whip.yes,
+                whip.needed,
+                self.whip_text % {"yes": whip.yes, "needed": whip.needed, "no": whip.no},
+            )
+            if whip
+            else self.dash,
+            "outcome": Truncator(campaign.outcome).chars(80) if campaign.stage in OUTCOME_STAGES else self.dash,
+        }
 
 
 # --- the campaign status report -----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The staff dashboard drawn by a real browser: four charts and campaign circles over the county map."""
+"""The staff dashboard drawn by a real browser: four charts and campaign circles over the county map, and the
+status table's filters (shared with the campaign list) on a phone."""
 
 import pytest
 from django.core.cache import cache
@@ -30,22 +31,27 @@ def dashboard_data(transactional_db, staff):
     cache.delete(services.MAP_CACHE_KEY)
 
 
+def _signed_in_page(context, live_server, user, errors):
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and errors.append(f"{r.status} {r.url}"),
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "pass-1234-word")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_charts_and_map_are_drawn(browser, live_server, staff, dashboard_data, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
-        page = context.new_page()
         errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and errors.append(f"{r.status} {r.url}"),
-        )
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", staff.username)
-        page.fill("input[name=password]", "pass-1234-word")
-        page.click("button[type=submit], input[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page = _signed_in_page(context, live_server, staff, errors)
         page.wait_for_selector("#dash-map[data-state=ready]", timeout=20_000)
         charts = page.evaluate(
             "() => ['chart-stages', 'chart-months', 'chart-goals', 'chart-states']"
@@ -63,6 +69,33 @@ def test_charts_and_map_are_drawn(browser, live_server, staff, dashboard_data, w
         assert fill.startswith("rgb")
         box = page.eval_on_selector('circle[data-fips="48201"]', "el => el.getBoundingClientRect().width")
         assert box >= 9  # a tappable circle even on a phone-wide map
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, "the page scrolls sideways"
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("path", "form"), [("/", "#dash-filters"), ("/campaigns/", "#campaign-filters")])
+def test_filters_open_and_filter_on_a_phone(browser, live_server, staff, dashboard_data, path, form):
+    """The status table and the campaign list share one filter form, folded away behind a button on a phone."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        errors = []
+        page = _signed_in_page(context, live_server, staff, errors)
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("tr[data-campaign]").count() == 3
+        assert not page.is_visible(f"{form} select[name=stage]")
+        page.click(f'button[aria-controls="{form[1:]}"]')
+        page.wait_for_selector(f"{form} select[name=stage]", state="visible")
+        page.select_option(f"{form} select[name=stage]", "won")
+        page.click(f"{form} button[type=submit]")
+        page.wait_for_url("**stage=won**")
+        rows = page.locator("tr[data-campaign]")
+        assert rows.count() == 1
+        assert "Oakland sanctuary" in rows.first.inner_text()
+        # On a phone the stage shows under the name, the table never scrolls the page sideways.
+        assert rows.first.locator(".d-sm-none .badge").inner_text() == "Won"
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, "the page scrolls sideways"
         assert errors == []

@@ -1,6 +1,7 @@
 // The staff dashboard: four Chart.js charts and the campaigns over the county policy map.
-// Every number comes from the page (#dashboard-charts, #dashboard-map-data) or the map's own cached
-// JSON (/jurisdictions/map/data.json); every visible string comes from the page too.
+// Every number comes from the page (#dashboard-charts; #dashboard-map-data, the campaigns by county) or the
+// map's own cached JSON (/jurisdictions/map/data.json); every visible string comes from the page too
+// (#dashboard-charts, #dashboard-map-strings).
 (function () {
   "use strict";
 
@@ -94,11 +95,10 @@
   var W = 975;
   var H = 610;
 
-  function drawMap(campaigns) {
+  // counts: {county FIPS: [campaigns, still being fought, won, lost]}.
+  function drawMap(counts, S) {
     var root = document.getElementById("dash-map");
-    if (!root || !window.d3 || !window.topojson || !campaigns) return;
-    var S = campaigns.strings;
-    var counts = campaigns.counties;
+    if (!root || !window.d3 || !window.topojson || !counts || !S) return;
     var status = document.getElementById("dash-map-status");
     var tooltip = document.getElementById("dash-map-tooltip");
     var svg = d3.select("#dash-map-svg");
@@ -244,5 +244,5 @@
   }
 
   drawCharts(readJson("dashboard-charts"));
-  drawMap(readJson("dashboard-map-data"));
+  drawMap(readJson("dashboard-map-data"), readJson("dashboard-map-strings"));
 })();
