@@ -9,7 +9,9 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -53,6 +55,45 @@ def _cards(resources):
     languages = {value: str(label) for value, label in Language.choices}
     audiences = {value: str(label) for value, label in Audience.choices}
     no_links = {"topics": [], "states": [], "audiences": []}
+    # Each topic, audience and state badge is written once a page, however many cards show it.
+    badges = {}
+
+    def badge(key, html, *args):
+        if key not in badges:
+            badges[key] = format_html(html, *args)
+        return badges[key]
+
+    def card_badges(linked):
+        return mark_safe(
+            "".join(
+                [
+                    badge(
+                        ("topic", topic.slug),
+                        '<a class="badge rounded-pill text-bg-primary text-decoration-none" href="?topic={}">{}</a>',
+                        topic.slug,
+                        topic.label,
+                    )
+                    for topic in linked["topics"]
+                ]
+                + [
+                    badge(
+                        ("audience", value),
+                        '<span class="badge rounded-pill text-bg-light border">{}</span>',
+                        audiences.get(value, value),
+                    )
+                    for value in linked["audiences"]
+                ]
+                + [
+                    badge(
+                        ("state", postal),
+                        '<span class="badge rounded-pill text-bg-light border" title="{}">{}</span>',
+                        name,
+                        postal,
+                    )
+                    for name, postal in linked["states"]
+                ]
+            )
+        )
 
     def url(pk):
         return detail_url.replace(placeholder, str(pk))
@@ -87,9 +128,7 @@ def _cards(resources):
                 if newest
                 else None,
                 "summary": Truncator(resource.summary).words(40, truncate=" …") if resource.summary else "",
-                "topics": [(topic.slug, topic.label) for topic in linked["topics"]],
-                "audiences": [audiences.get(value, value) for value in linked["audiences"]],
-                "states": linked["states"],
+                "badges": card_badges(linked),
                 "translation_of": version(resource.translation_of) if resource.translation_of_id else None,
                 "other_languages": [version(other) for other in translations.get(resource.pk, [])],
             }
