@@ -2,20 +2,25 @@
 
 The filter form is drawn by templates/campaigns/_campaign_rows_filters.html, not by crispy: each field
 carries its Bootstrap classes and error link itself (FilterBoundField), each <select> is written in
-one pass over its choices (OptionsSelect), and the states and staff members offered are read with
-one plain query each (ListedModelChoices): on this form of 140 options that was most of its time.
+one pass over its choices (OptionsSelect), and the states and staff members offered come from the
+cache (filter_options): on this form of 140 options those were most of its time.
 """
 
+import html
 from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.forms.boundfield import BoundField
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
@@ -23,8 +28,10 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 from jurisdictions.models import State
 
 from .forms import UserChoiceField, staff_users
-from .models import Goal, Stage
+from .models import Campaign, Goal, Stage
 from .selectors import campaign_has_overdue
+
+User = get_user_model()
 
 ACTIVITY_CHOICES = [
     ("7", _("Active in the last 7 days")),
@@ -38,12 +45,17 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 ANY = _("Any")
 
 
+def _html(text):
+    """`text` escaped for HTML, as conditional_escape() does, without its wrapper for lazy strings."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+
+
 class OptionsSelect(forms.Select):
     """A <select> written in one pass over its choices, without a template for each <option>."""
 
     def render(self, name, value, attrs=None, renderer=None):
         wanted = set(self.format_value(value))
-        parts = [f'<select name="{conditional_escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        parts = [f'<select name="{_html(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
         for option_value, label in self.choices:
             option_value = "" if option_value is None else str(option_value)
             # One option is selected, the first that matches, as Django's own Select does.
@@ -51,35 +63,43 @@ class OptionsSelect(forms.Select):
             if selected:
                 wanted = ()
             parts.append(
-                f'<option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
-                f"{conditional_escape(label)}</option>"
+                f'<option value="{_html(option_value)}"{" selected" if selected else ""}>{_html(label)}</option>'
             )
         parts.append("</select>")
         return mark_safe("".join(parts))
 
 
-class ListedModelChoices(ModelChoiceIterator):
-    """Model choices read with one plain query.
-
-    Django's iterator streams them through a server-side cursor, which PostgreSQL outside a
-    transaction opens WITH HOLD (materialised, three round trips) for a list of a few dozen rows.
-    """
+class CachedModelChoices(ModelChoiceIterator):
+    """The choices of the state or lead filter (the field's `options`): filter_options(), read once a form."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
+        offered = getattr(self.field, "offered", None)
+        yield from (offered or _Offered())[self.field.options]
+
+
+class _Offered:
+    """filter_options(), read from the cache when a field first asks, and shared by the fields of a form."""
+
+    options = None
+
+    def __getitem__(self, name):
+        if self.options is None:
+            self.options = filter_options()
+        return self.options[name]
 
 
 class StateChoiceField(FilterModelChoiceField):
-    iterator = ListedModelChoices
+    iterator = CachedModelChoices
     widget = OptionsSelect
+    options = "state"
 
 
 class LeadChoiceField(UserChoiceField):
-    iterator = ListedModelChoices
+    iterator = CachedModelChoices
     widget = OptionsSelect
+    options = "lead"
 
 
 class FilterBoundField(BoundField):
@@ -141,6 +161,15 @@ class CampaignFilter(django_filters.FilterSet):
         fields = []
         form = FilterForm
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            offered = _Offered()
+            for field in super().form.fields.values():
+                if isinstance(field, (StateChoiceField, LeadChoiceField)):
+                    field.offered = offered
+        return self._form
+
     def get_form_class(self):
         # The fields do not depend on the request (the leads offered are every staff member) and each
         # form copies them, querysets included: the form class is built once, not for every request.
@@ -192,7 +221,52 @@ SORTS = {
     "-overdue": [F("overdue_count").asc(), F("last_activity_at").desc(), "pk"],
 }
 DEFAULT_SORT = "activity"
+# The sorts on the list's annotations (next deadline, overdue deadlines), the others on columns alone.
+ANNOTATED_SORTS = {"next", "-next", "overdue", "-overdue"}
 
 
 class SortForm(forms.Form):
     sort = forms.ChoiceField(choices=[(k, k) for k in SORTS], required=False)
+
+
+# --- what the state and lead filters offer -------------------------------------------------------
+
+# The states and the staff members offered are the same on every page that shows the filters: they are
+# kept in the cache and rebuilt whenever a state, a user or a role is saved or deleted, so no page reads
+# them. The time limit only bounds what a write that bypasses save() (a bulk update) leaves behind.
+OPTIONS_CACHE_KEY = "campaigns:filter-options:v1"
+OPTIONS_CACHE_SECONDS = 60 * 60
+
+
+def filter_options(*, rebuild=False):
+    """{"state": [(postal, name)], "lead": [(user id, name)]}: the choices of those filters, as shown."""
+    options = None if rebuild else cache.get(OPTIONS_CACHE_KEY)
+    if options is None:
+        fields = CampaignFilter(queryset=Campaign.objects.none()).form.fields
+        # Labels are kept escaped, as the page prints them.
+        options = {
+            name: [
+                (str(field.prepare_value(obj)), mark_safe(_html(field.label_from_instance(obj))))
+                for obj in field.queryset
+            ]
+            for name, field in ((name, fields[name]) for name in ("state", "lead"))
+        }
+        cache.set(OPTIONS_CACHE_KEY, options, OPTIONS_CACHE_SECONDS)
+    return options
+
+
+def _rebuild_filter_options(sender, update_fields=None, action=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in changes no name, role or state
+    if action is not None and not action.startswith("post_"):
+        return  # roles: once they have changed
+    filter_options(rebuild=True)
+    if transaction.get_connection().in_atomic_block:
+        # Once more when the change is committed, over anything read in between.
+        transaction.on_commit(lambda: filter_options(rebuild=True))
+
+
+for _model in (State, User, Group):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_rebuild_filter_options, sender=_model, dispatch_uid=f"filter-options-{_model.__name__}")
+m2m_changed.connect(_rebuild_filter_options, sender=User.groups.through, dispatch_uid="filter-options-roles")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from campaigns.access import campaign_for_user, campaigns_visible_to
-from campaigns.filters import DEFAULT_SORT, SORTS, CampaignFilter
+from campaigns.filters import ANNOTATED_SORTS, DEFAULT_SORT, SORTS, CampaignFilter
 from campaigns.models import Campaign
 from core.access import sign_in_required
 from jurisdictions.models import PolicyLevel
@@ -107,7 +107,9 @@ def _staff_dashboard(request):
         "role": "staff",
         "filter": filterset,
         "page": page,
-        "campaigns": selectors.page_rows(page, now=now, status=True),
+        "campaigns": selectors.page_rows(
+            page, now=now, status=True, order=None if sort in ANNOTATED_SORTS else base.order_by(*SORTS[sort])
+        ),
         "sort": sort,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),

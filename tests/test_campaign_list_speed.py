@@ -1,10 +1,14 @@
 """The campaign list and the dashboard's status table: one filter form and one set of rows, read in a fixed number
-of queries whatever the rows and the page, each page read keys first and still in the order of the plain queryset."""
+of queries whatever the rows and the page, each page read keys first and still in the order of the plain queryset;
+the states and staff members the filters offer kept in the cache and rebuilt when they change."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.exceptions import FieldError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import selectors as campaign_selectors
-from campaigns.filters import SORTS
+from campaigns.filters import ANNOTATED_SORTS, OPTIONS_CACHE_KEY, SORTS
 from campaigns.models import Campaign, Goal, Stage, Stance
 from core import selectors
 from tests import factories as f
@@ -124,6 +128,17 @@ def test_every_page_of_every_sort_shows_the_rows_of_the_plain_queryset(client, s
     assert row_ids(client.get(HOME, {"sort": sort, "page": 3})) == status[50:75]
 
 
+@pytest.mark.parametrize("sort", list(SORTS))
+def test_annotated_sorts_are_the_sorts_that_need_the_annotations(sort):
+    """The dashboard reads a page's keys off the plain campaigns unless its sort is in ANNOTATED_SORTS."""
+    plain = Campaign.objects.order_by(*SORTS[sort])
+    if sort in ANNOTATED_SORTS:
+        with pytest.raises(FieldError):
+            str(plain.query)
+    else:
+        assert "SELECT" in str(plain.query)
+
+
 def test_a_filtered_page_keeps_its_filter(client, staff):
     made = campaigns(60, lead=staff)
     client.force_login(staff)
@@ -200,3 +215,58 @@ def test_names_in_rows_are_escaped(client, staff):
         content = client.get(url).content.decode()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
         assert "<script>alert(1)</script>" not in content
+
+
+# --- the states and staff members the filters offer ----------------------------------------------
+
+
+def _options(content, name):
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', content, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_filter_options_are_read_from_the_cache(client, staff):
+    f.StateFactory(postal="QC", name="Campaign State", fips="59")
+    client.force_login(staff)
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as ctx:
+        content = client.get(LIST).content.decode()
+    sql = " ".join(query["sql"] for query in ctx.captured_queries)
+    assert "jurisdictions_state" not in sql
+    assert 'SELECT DISTINCT "auth_user"' not in sql
+    assert ("QC", "Campaign State") in _options(content, "state")
+    assert (str(staff.pk), f"{staff.get_full_name()} (staff)") in _options(content, "lead")
+
+
+def test_filter_options_follow_changes_to_staff_and_states(client, staff, organizer):
+    state = f.StateFactory(postal="QC", name="Campaign State", fips="59")
+    client.force_login(staff)
+    client.get(LIST)
+    newcomer = f.UserFactory(role="Staff", first_name="Ana", last_name="Ruiz", username="aruiz")
+    organizer.groups.add(Group.objects.get(name="Admin"))
+    state.name = "Renamed State"
+    state.save()
+    content = client.get(HOME).content.decode()
+    leads = _options(content, "lead")
+    assert (str(newcomer.pk), "Ana Ruiz (aruiz)") in leads
+    assert str(organizer.pk) in dict(leads)
+    assert ("QC", "Renamed State") in _options(content, "state")
+    newcomer.groups.clear()
+    organizer.delete()
+    leads = dict(_options(client.get(LIST).content.decode(), "lead"))
+    assert str(newcomer.pk) not in leads and str(organizer.pk) not in leads
+
+
+def test_filter_options_are_read_again_when_the_cache_lost_them(client, staff):
+    f.StateFactory(postal="QC", name="Campaign State", fips="59")
+    client.force_login(staff)
+    cache.delete(OPTIONS_CACHE_KEY)
+    content = client.get(LIST).content.decode()
+    assert ("QC", "Campaign State") in _options(content, "state")
+    assert cache.get(OPTIONS_CACHE_KEY)["state"] == [("QC", "Campaign State")]
+
+
+def test_a_sign_in_does_not_rebuild_the_filter_options(client, staff):
+    with CaptureQueriesContext(connection) as ctx:
+        client.login(username=staff.username, password="pass-1234-word")
+    assert not any("jurisdictions_state" in query["sql"] for query in ctx.captured_queries)
