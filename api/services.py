@@ -1,9 +1,8 @@
 """Making and revoking API tokens and calendar feed addresses. Each returns the secret once; only its hash is kept."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,25 +99,20 @@ def calendar_feed_user(secret):
     feed needs them (calendar apps poll: every query counts).
     """
     from campaigns.models import NotificationSettings
-    from core.roles import ROLES
+    from core.backends import read_roles, role_annotations
 
     if not secret or len(secret) > 200:
         return None
-    memberships = get_user_model().groups.through.objects.filter(user_id=OuterRef("user_id"))
     settings_row = NotificationSettings.objects.filter(user_id=OuterRef("user_id"))
     feed = (
         CalendarFeed.objects.select_related("user")
-        .annotate(
-            **{f"_role_{i}": Exists(memberships.filter(group__name=role)) for i, role in enumerate(ROLES)},
-            _time_zone=Subquery(settings_row.values("time_zone")[:1]),
-            _language=Subquery(settings_row.values("language")[:1]),
-        )
+        .annotate(**role_annotations("user_id"), _language=Subquery(settings_row.values("language")[:1]))
         .filter(token_hash=hash_secret(secret))
         .first()
     )
     if feed is None or not feed.user.is_active:
         return None
     # What core.roles and the feed read from the user, so neither asks again.
-    feed.user._role_names = {role for i, role in enumerate(ROLES) if getattr(feed, f"_role_{i}")}
-    feed.user._notification_preferences = (feed._time_zone, feed._language)
+    read_roles(feed.user, feed)
+    feed.user._notification_preferences = (feed._time_zone_setting, feed._language)
     return feed
