@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StatePostalFilterSet
+from core.widgets import QuickSelect
 
 from .models import Jurisdiction, Model287g, PolicyLevel, State, StateFloor
 from .selectors import jurisdiction_with_active_287g, jurisdiction_with_any_active_287g
-from .widgets import QuickSelect
 
 # A population filter above this is not a typo we can answer sensibly (and overflows integer columns).
 MAX_POPULATION = 2_000_000_000

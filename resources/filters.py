@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StatePostalFilterSet
+from core.widgets import QuickSelect
 from jurisdictions.models import State
-from jurisdictions.widgets import QuickSelect
 
 from .models import Audience, Kind, Language, Resource, ResourceAudience, Topic
 from .selectors import resource_search

@@ -1,4 +1,4 @@
-"""Widgets of the list filters (jurisdictions, resources)."""
+"""Widgets the forms share."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
