@@ -1,8 +1,13 @@
-"""Reads of the dashboard at `/` and the campaign status report: aggregates in a fixed number of queries.
+"""Reads of the dashboard at `/`, the rows of the campaign list and the campaign status report.
 
 Nothing here loops over rows to ask the database again: every count, next deadline, whip count and
 month of wins is computed by the database (annotate, Count, Subquery) in one query per panel, so the
 dashboard costs the same number of queries with ten campaigns or ten thousand.
+
+What the rows print is made here too (`*_rows`), each string once, so that templates only place
+them: a template that calls a method, reverses a URL or formats a date in every row costs more
+than the queries of its page. The staff figures, the same for everyone who sees the same
+campaigns, are kept in the cache (cached_figures).
 """
 
 from dataclasses import dataclass
@@ -74,7 +79,8 @@ def organizer_dashboard(user, *, now=None):
     # Their campaigns' names by id, read once: every panel is then read by those ids, off each table's
     # campaign index, and names its campaign from here instead of joining the campaigns again.
     names = dict(campaigns_visible_to(user).values_list("pk", "name"))
-    mine = Campaign.objects.filter(pk__in=list(names))
+    ids = list(names)
+    mine = Campaign.objects.filter(pk__in=ids)
 
     campaigns, campaigns_more = _capped(
         campaign_list(base=mine)
@@ -87,7 +93,7 @@ def organizer_dashboard(user, *, now=None):
     # Their own deadlines and the ones nobody owns yet on their campaigns: overdue, then this week.
     deadlines, deadlines_more = _capped(
         Deadline.objects.filter(
-            campaign__in=list(names), status=Deadline.Status.OPEN, due_date__lte=today + timedelta(days=WEEK_DAYS)
+            campaign__in=ids, status=Deadline.Status.OPEN, due_date__lte=today + timedelta(days=WEEK_DAYS)
         )
         .filter(Q(owner=user) | Q(owner__isnull=True))
         .only(*DEADLINE_ROW_FIELDS)
@@ -96,7 +102,7 @@ def organizer_dashboard(user, *, now=None):
     )
     meetings, meetings_more = _capped(
         Meeting.objects.filter(Q(logged_by=user) | Q(logged_by__isnull=True, created_by=user))
-        .filter(campaign__in=list(names))
+        .filter(campaign__in=ids)
         .filter(Q(held_at__gte=now - timedelta(days=RECENT_MEETING_DAYS)) | Q(status=Meeting.Status.DRAFT))
         .only("pk", "held_at", "kind", "status", "campaign_id")
         .order_by("-held_at", "-pk"),
@@ -110,7 +116,7 @@ def organizer_dashboard(user, *, now=None):
     if Assignment is not None:
         assignments, assignments_more = _capped(
             Assignment.objects.filter(
-                campaign__in=list(names),
+                campaign__in=ids,
                 withdrawn_at__isnull=True,
                 assigned_at__gte=now - timedelta(days=NEW_ASSIGNMENT_DAYS),
             )

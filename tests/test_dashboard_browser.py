@@ -90,7 +90,7 @@ def test_filters_open_and_filter_on_a_phone(browser, live_server, staff, dashboa
         page.wait_for_selector(f"{form} select[name=stage]", state="visible")
         page.select_option(f"{form} select[name=stage]", "won")
         page.click(f"{form} button[type=submit]")
-        page.wait_for_url("**stage=won**")
+        page.wait_for_url("**stage=won**", wait_until="domcontentloaded")
         rows = page.locator("tr[data-campaign]")
         assert rows.count() == 1
         assert "Oakland sanctuary" in rows.first.inner_text()
