@@ -1,12 +1,10 @@
 """Filters and sort keys of the campaign list, the staff dashboard's status table, their exports and the API.
 
-The filter form is drawn by templates/campaigns/_campaign_rows_filters.html, not by crispy: each field
-carries its Bootstrap classes and error link itself (FilterBoundField), each <select> is written in
-one pass over its choices (OptionsSelect), and the states and staff members offered come from the
-cache (filter_options): on this form of 140 options those were most of its time.
+The filter form is drawn by templates/campaigns/_campaign_rows_filters.html with the fields every
+form shares (core.forms, core.widgets.QuickSelect), and the states and staff members it offers come
+from the cache (filter_options): on this form of 140 options, reading them was most of its time.
 """
 
-import html
 from datetime import timedelta
 
 import django_filters
@@ -17,14 +15,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.forms.boundfield import BoundField
-from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
+from core.widgets import QuickSelect
 from jurisdictions.models import State
 
 from .forms import UserChoiceField, staff_users
@@ -45,32 +41,15 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 ANY = _("Any")
 
 
-def _html(text):
-    """`text` escaped for HTML, as conditional_escape() does, without its wrapper for lazy strings."""
-    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+class CachedModelChoices(BaseChoiceIterator):
+    """The choices of the state or lead filter (the field's `options`): filter_options(), read once a form.
 
+    A lazy iterator, read when the select is drawn; not a ModelChoiceIterator, which QuickSelect would
+    read from the database instead.
+    """
 
-class OptionsSelect(forms.Select):
-    """A <select> written in one pass over its choices, without a template for each <option>."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        wanted = set(self.format_value(value))
-        parts = [f'<select name="{_html(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            # One option is selected, the first that matches, as Django's own Select does.
-            selected = option_value in wanted
-            if selected:
-                wanted = ()
-            parts.append(
-                f'<option value="{_html(option_value)}"{" selected" if selected else ""}>{_html(label)}</option>'
-            )
-        parts.append("</select>")
-        return mark_safe("".join(parts))
-
-
-class CachedModelChoices(ModelChoiceIterator):
-    """The choices of the state or lead filter (the field's `options`): filter_options(), read once a form."""
+    def __init__(self, field):
+        self.field = field
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -92,38 +71,14 @@ class _Offered:
 
 class StateChoiceField(FilterModelChoiceField):
     iterator = CachedModelChoices
-    widget = OptionsSelect
+    widget = QuickSelect
     options = "state"
 
 
 class LeadChoiceField(UserChoiceField):
     iterator = CachedModelChoices
-    widget = OptionsSelect
+    widget = QuickSelect
     options = "lead"
-
-
-class FilterBoundField(BoundField):
-    """A filter field with Bootstrap's classes, marked invalid and linked to its error when it has one."""
-
-    @property
-    def error_id(self):
-        return f"{self.auto_id}_error"
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if widget.is_hidden:
-            return attrs
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        if self.errors:
-            css += " is-invalid"
-            attrs["aria-describedby"] = self.error_id
-        attrs["class"] = f"{attrs['class']} {css}" if attrs.get("class") else css
-        return attrs
-
-
-class FilterForm(forms.Form):
-    bound_field_class = FilterBoundField
 
 
 class UserModelChoiceFilter(django_filters.ModelChoiceFilter):
@@ -135,7 +90,7 @@ class StateModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def _choice_filter(label, choices, **kwargs):
-    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ANY, widget=OptionsSelect, **kwargs)
+    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ANY, widget=QuickSelect, **kwargs)
 
 
 class CampaignFilter(django_filters.FilterSet):
@@ -159,7 +114,6 @@ class CampaignFilter(django_filters.FilterSet):
 
     class Meta:
         fields = []
-        form = FilterForm
 
     @property
     def form(self):
@@ -234,24 +188,25 @@ class SortForm(forms.Form):
 # The states and the staff members offered are the same on every page that shows the filters: they are
 # kept in the cache and rebuilt whenever a state, a user or a role is saved or deleted, so no page reads
 # them. The time limit only bounds what a write that bypasses save() (a bulk update) leaves behind.
-OPTIONS_CACHE_KEY = "campaigns:filter-options:v1"
 OPTIONS_CACHE_SECONDS = 60 * 60
+
+
+def options_cache_key():
+    """The options' key, of this database: a development and a benchmark database may share one cache."""
+    return f"campaigns:filter-options:v1:{transaction.get_connection().settings_dict['NAME']}"
 
 
 def filter_options(*, rebuild=False):
     """{"state": [(postal, name)], "lead": [(user id, name)]}: the choices of those filters, as shown."""
-    options = None if rebuild else cache.get(OPTIONS_CACHE_KEY)
+    key = options_cache_key()
+    options = None if rebuild else cache.get(key)
     if options is None:
         fields = CampaignFilter(queryset=Campaign.objects.none()).form.fields
-        # Labels are kept escaped, as the page prints them.
         options = {
-            name: [
-                (str(field.prepare_value(obj)), mark_safe(_html(field.label_from_instance(obj))))
-                for obj in field.queryset
-            ]
+            name: [(str(field.prepare_value(obj)), field.label_from_instance(obj)) for obj in field.queryset]
             for name, field in ((name, fields[name]) for name in ("state", "lead"))
         }
-        cache.set(OPTIONS_CACHE_KEY, options, OPTIONS_CACHE_SECONDS)
+        cache.set(key, options, OPTIONS_CACHE_SECONDS)
     return options
 
 

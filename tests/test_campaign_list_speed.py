@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import selectors as campaign_selectors
-from campaigns.filters import ANNOTATED_SORTS, OPTIONS_CACHE_KEY, SORTS
+from campaigns.filters import ANNOTATED_SORTS, SORTS, options_cache_key
 from campaigns.models import Campaign, Goal, Stage, Stance
 from core import selectors
 from tests import factories as f
@@ -184,7 +184,7 @@ def test_filter_form_marks_the_chosen_options(client, staff):
         assert f'<option value="{lead.pk}" selected>Rosa Reyes (rreyes)</option>' in content
         assert '<option value="" selected>Any</option>' in content  # the filters not chosen
         assert '<select name="stage" class="form-select" id="id_stage">' in content
-        assert '<label class="form-label" for="id_q">Name or place</label>' in content
+        assert '<label for="id_q" class="form-label">Name or place</label>' in content
 
 
 def test_filter_form_shows_which_filter_was_not_understood(client, staff):
@@ -195,7 +195,8 @@ def test_filter_form_shows_which_filter_was_not_understood(client, staff):
         assert 'class="form-select is-invalid"' in select
         assert 'aria-invalid="true"' in select
         assert 'aria-describedby="id_stage_error"' in select
-        assert '<div class="invalid-feedback" id="id_stage_error">Select a valid choice.' in content
+        assert '<div id="id_stage_error" class="invalid-feedback d-block">' in content
+        assert "Select a valid choice. nonsense is not one of the available choices." in content
         assert "Some filters were not understood" in content
         assert 'class="collapse d-md-block mb-2 show"' in content  # open on a phone, where it is folded away
 
@@ -260,10 +261,10 @@ def test_filter_options_follow_changes_to_staff_and_states(client, staff, organi
 def test_filter_options_are_read_again_when_the_cache_lost_them(client, staff):
     f.StateFactory(postal="QC", name="Campaign State", fips="59")
     client.force_login(staff)
-    cache.delete(OPTIONS_CACHE_KEY)
+    cache.delete(options_cache_key())
     content = client.get(LIST).content.decode()
     assert ("QC", "Campaign State") in _options(content, "state")
-    assert cache.get(OPTIONS_CACHE_KEY)["state"] == [("QC", "Campaign State")]
+    assert cache.get(options_cache_key())["state"] == [("QC", "Campaign State")]
 
 
 def test_a_sign_in_does_not_rebuild_the_filter_options(client, staff):
