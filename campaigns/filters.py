@@ -20,6 +20,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
+from core.filters import StatePostalFilterSet
 from core.widgets import QuickSelect
 from jurisdictions.models import State
 
@@ -93,7 +94,7 @@ def _choice_filter(label, choices, **kwargs):
     return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ANY, widget=QuickSelect, **kwargs)
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(StatePostalFilterSet):
     q = django_filters.CharFilter(label=_("Name or place"), method="filter_search")
     state = StateModelChoiceFilter(
         label=_("State"),
@@ -221,7 +222,9 @@ def _rebuild_filter_options(sender, update_fields=None, action=None, **kwargs):
         transaction.on_commit(lambda: filter_options(rebuild=True))
 
 
-for _model in (State, User, Group):
-    for _signal in (post_save, post_delete):
-        _signal.connect(_rebuild_filter_options, sender=_model, dispatch_uid=f"filter-options-{_model.__name__}")
-m2m_changed.connect(_rebuild_filter_options, sender=User.groups.through, dispatch_uid="filter-options-roles")
+def connect_signals():
+    """Rebuild the options when a state, a user or a role changes (called from CampaignsConfig.ready)."""
+    for model in (State, User, Group):
+        for signal in (post_save, post_delete):
+            signal.connect(_rebuild_filter_options, sender=model, dispatch_uid=f"filter-options-{model.__name__}")
+    m2m_changed.connect(_rebuild_filter_options, sender=User.groups.through, dispatch_uid="filter-options-roles")

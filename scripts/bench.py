@@ -3,7 +3,8 @@
 What it does, in order:
 
 1. Creates the bench database if it is missing, migrates it and runs `seed_bench --scale $BENCH_SCALE
-   --if-missing` (scale 0.1 unless told otherwise; a data set of that scale and seed is kept).
+   --if-missing` (scale 0.1 unless told otherwise; a data set of that scale and seed is kept), then
+   empties the bench's Redis database so that nothing cached from earlier data is served.
 2. Runs `collectstatic` and starts gunicorn with the production settings and bench-only environment
    (SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0, BENCH_VIEWS=1) on a free port of
    127.0.0.1 (8030-8039).
@@ -126,8 +127,16 @@ def prepare():
     started = time.monotonic()
     run([PY, "manage.py", "seed_bench", "--scale", str(SCALE), "--seed", str(SEED), "--if-missing"])
     seeded = time.monotonic() - started
+    clear_cache()
     run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"])
     return seeded
+
+
+def clear_cache():
+    """Empty the bench's Redis database: seed_bench writes with COPY, so no signal renews what is cached."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def setup_django():

@@ -156,6 +156,7 @@ def test_list_filters(client, staff):
     Campaign.objects.filter(pk=b.pk).update(last_activity_at=timezone.now() - timedelta(days=60))
     client.force_login(staff)
     assert _names(_list(client, state="CA")) == [a.name]
+    assert _names(_list(client, state=" ca ")) == [a.name]  # typed in any case
     assert _names(_list(client, stage="proposal")) == [a.name]
     assert _names(_list(client, goal="end_287g")) == [b.name]
     assert _names(_list(client, lead=staff.pk)) == [a.name]
