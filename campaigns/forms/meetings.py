@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
+
 from ..models import (
     Assessment,
     Deadline,
@@ -94,7 +96,9 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Your side and theirs. Community members' names are never exported."),
     )
-    question_set = forms.ModelChoiceField(label=_("Question set"), queryset=QuestionSet.objects.none(), required=False)
+    question_set = forms.ModelChoiceField(
+        label=_("Question set"), queryset=QuestionSet.objects.none(), required=False, widget=QuickSelect
+    )
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     commitments = forms.CharField(
         label=_("Commitments made"),
