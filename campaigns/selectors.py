@@ -135,7 +135,7 @@ def campaign_deadlines_ahead(campaign, *, limit=10):
     """Open deadlines, overdue first then soonest (one query; their counts come with the campaign's page)."""
     return list(
         Deadline.objects.filter(campaign=campaign, status=Deadline.Status.OPEN)
-        .select_related("owner", "meeting", "records_request__law", "letter")
+        .select_related("owner", "records_request__law")
         .order_by("due_date", "due_time", "pk")[:limit]
     )
 
