@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChoiceLabelsMixin
@@ -20,7 +20,7 @@ class Goal(models.TextChoices):
     END_BED_CONTRACT = "end_bed_contract", _("End the jail-bed contract with ICE")
     ENFORCE_STATE_LAW = "enforce_state_law", _("Enforce the state law")
     FUND_LEGAL_DEFENSE = "fund_legal_defense", _("Fund deportation defense")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("campaign goal", "Other")
 
 
 class Stage(models.TextChoices):
@@ -141,8 +141,10 @@ class Membership(ChoiceLabelsMixin, models.Model):
 
 class StageChange(ChoiceLabelsMixin, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    from_stage = models.CharField(
+        pgettext_lazy("stage change", "from"), max_length=20, choices=Stage.choices, blank=True
+    )
+    to_stage = models.CharField(pgettext_lazy("stage change", "to"), max_length=20, choices=Stage.choices)
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -217,8 +219,8 @@ class Target(ChoiceLabelsMixin, models.Model):
 
 class StanceChange(ChoiceLabelsMixin, models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="stance_changes")
-    from_stance = models.CharField(_("from"), max_length=12, choices=Stance.choices)
-    to_stance = models.CharField(_("to"), max_length=12, choices=Stance.choices)
+    from_stance = models.CharField(pgettext_lazy("stance change", "from"), max_length=12, choices=Stance.choices)
+    to_stance = models.CharField(pgettext_lazy("stance change", "to"), max_length=12, choices=Stance.choices)
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -258,7 +260,7 @@ class QuestionSet(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
         BOARD_MEMBER = "board_member", _("Board member meeting")
         COUNTY_COUNSEL = "county_counsel", _("County counsel meeting")
         CANDIDATE_FORUM = "candidate_forum", _("Candidate forum")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("kind of meeting", "Other")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
@@ -510,9 +512,9 @@ class Deadline(ChoiceLabelsMixin, models.Model):
         REPORT = "report", _("Report")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        OPEN = "open", pgettext_lazy("deadline status", "Open")
+        DONE = "done", pgettext_lazy("deadline status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("deadline status", "Cancelled")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
     title = models.CharField(_("title"), max_length=200)
@@ -700,7 +702,10 @@ class EmailDelivery(ChoiceLabelsMixin, models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries", verbose_name=_("to")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_deliveries",
+        verbose_name=pgettext_lazy("email recipient", "to"),
     )
     deadline = models.ForeignKey(
         Deadline,
@@ -782,9 +787,11 @@ class Letter(ChoiceLabelsMixin, models.Model):
         related_name="+",
         verbose_name=_("sample letter"),
     )
-    recipients = models.ManyToManyField(Target, related_name="letters", verbose_name=_("to"))
+    recipients = models.ManyToManyField(
+        Target, related_name="letters", verbose_name=pgettext_lazy("letter recipients", "to")
+    )
     subject = models.CharField(_("subject"), max_length=200)
-    sender = models.CharField(_("from"), max_length=200)
+    sender = models.CharField(pgettext_lazy("letter sender", "from"), max_length=200)
     letter_date = models.DateField(_("date of the letter"), default=timezone.localdate)
     body = models.TextField(_("letter"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.filters import StatePostalFilterSet
 from jurisdictions.models import State
@@ -32,6 +33,8 @@ PAGE_SIZE = 50
 ANY = _("Any")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+# Every list also filters by the campaign's US state, which Spanish calls "Estado" too.
+STATUS = pgettext_lazy("status, beside a US state", "Status")
 
 
 def _visible(user, queryset):
@@ -74,7 +77,7 @@ class CampaignScopedFilter(StatePostalFilterSet):
 
 class MeetingListFilter(CampaignScopedFilter):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Meeting.Kind.choices, empty_label=ANY)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Meeting.Status.choices, empty_label=ANY)
+    status = django_filters.ChoiceFilter(label=STATUS, choices=Meeting.Status.choices, empty_label=ANY)
     held_from = django_filters.DateFilter(
         label=_("Held from"), field_name="held_at", lookup_expr="date__gte", widget=DATE_WIDGET
     )
@@ -93,7 +96,7 @@ class MeetingListFilter(CampaignScopedFilter):
 class DeadlineListFilter(CampaignScopedFilter):
     search_fields = ("title", "campaign__name", "campaign__jurisdiction__name")
 
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Deadline.Status.choices, empty_label=ANY)
+    status = django_filters.ChoiceFilter(label=STATUS, choices=Deadline.Status.choices, empty_label=ANY)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Deadline.Kind.choices, empty_label=ANY)
     due_from = django_filters.DateFilter(
         label=_("Due from"), field_name="due_date", lookup_expr="gte", widget=DATE_WIDGET
@@ -112,7 +115,7 @@ class DeadlineListFilter(CampaignScopedFilter):
 class RequestListFilter(CampaignScopedFilter):
     search_fields = ("subject", "agency__name", "campaign__name", "campaign__jurisdiction__name")
 
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=RecordsRequest.Status.choices, empty_label=ANY)
+    status = django_filters.ChoiceFilter(label=STATUS, choices=RecordsRequest.Status.choices, empty_label=ANY)
     method = django_filters.ChoiceFilter(label=_("Sent by"), choices=RecordsRequest.Method.choices, empty_label=ANY)
     sent_from = django_filters.DateFilter(
         label=_("Sent from"), field_name="sent_on", lookup_expr="gte", widget=DATE_WIDGET
@@ -127,14 +130,17 @@ class RequestListFilter(CampaignScopedFilter):
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
 
 
-ASSIGNMENT_STATUSES = [("active", _("Active")), ("withdrawn", _("Withdrawn"))]
+ASSIGNMENT_STATUSES = [
+    ("active", pgettext_lazy("resource assignment status", "Active")),
+    ("withdrawn", pgettext_lazy("resource assignment status", "Withdrawn")),
+]
 
 
 class AssignmentListFilter(CampaignScopedFilter):
     search_fields = ("resource__title", "campaign__name", "campaign__jurisdiction__name")
 
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=ASSIGNMENT_STATUSES, method="filter_status", empty_label=ANY
+        label=STATUS, choices=ASSIGNMENT_STATUSES, method="filter_status", empty_label=ANY
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind of resource"),

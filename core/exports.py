@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import xlsx
 
@@ -223,7 +223,7 @@ def _campaign_columns():
         moment(gettext_lazy("In this stage since"), "stage_since"),
         person(gettext_lazy("Lead"), "lead"),
         day(gettext_lazy("Started"), "started_on"),
-        day(gettext_lazy("Ended"), "ended_on"),
+        day(pgettext_lazy("campaign end date", "Ended"), "ended_on"),
         moment(gettext_lazy("Last activity"), "last_activity_at"),
         number(gettext_lazy("Overdue deadlines"), "overdue_count"),
         day(gettext_lazy("Next deadline"), "next_due"),
@@ -243,7 +243,7 @@ def _meeting_columns():
         number(gettext_lazy("ID"), "pk"),
         moment(gettext_lazy("Held"), "held_at"),
         choice(gettext_lazy("Kind"), "kind", Meeting.Kind),
-        choice(gettext_lazy("Status"), "status", Meeting.Status, 10),
+        choice(pgettext_lazy("status, beside a US state", "Status"), "status", Meeting.Status, 10),
         number(gettext_lazy("Campaign ID"), "campaign_id"),
         text(gettext_lazy("Campaign"), "campaign__name", 32),
         text(gettext_lazy("Jurisdiction"), "campaign__jurisdiction__name"),
@@ -256,7 +256,7 @@ def _meeting_columns():
         number(gettext_lazy("Evasive answers"), "evasive"),
         number(gettext_lazy("Follow-ups"), "follow_up_count"),
         person(gettext_lazy("Logged by"), "logged_by"),
-        moment(gettext_lazy("Logged"), "logged_at"),
+        moment(pgettext_lazy("date column", "Logged"), "logged_at"),
         link(gettext_lazy("Page"), "campaigns:meeting-detail", "campaign_id", "pk"),
     ]
 
@@ -284,7 +284,7 @@ def _deadline_columns():
         day(gettext_lazy("Due date"), "due_date"),
         clock(gettext_lazy("Time"), "due_time"),
         text(gettext_lazy("Time zone"), "time_zone", 18),
-        choice(gettext_lazy("Status"), "status", Deadline.Status, 10),
+        choice(pgettext_lazy("status, beside a US state", "Status"), "status", Deadline.Status, 10),
         flag(gettext_lazy("Overdue"), "is_overdue"),
         person(gettext_lazy("Owner"), "owner"),
         number(gettext_lazy("Campaign ID"), "campaign_id"),
@@ -320,7 +320,7 @@ def _request_columns():
         text(gettext_lazy("Jurisdiction"), "campaign__jurisdiction__name"),
         text(gettext_lazy("State"), "campaign__jurisdiction__state__postal", 6),
         choice(gettext_lazy("Sent by"), "method", RecordsRequest.Method, 12),
-        choice(gettext_lazy("Status"), "status", RecordsRequest.Status, 16),
+        choice(pgettext_lazy("status, beside a US state", "Status"), "status", RecordsRequest.Status, 16),
         day(gettext_lazy("Sent on"), "sent_on"),
         day(gettext_lazy("Response due"), "due_date"),
         day(gettext_lazy("First due date"), "original_due_date"),
@@ -372,7 +372,7 @@ def _resource_columns():
         text(gettext_lazy("Title"), "title", 40),
         choice(gettext_lazy("Kind"), "kind", Kind),
         choice(gettext_lazy("Language"), "language", Language, 12),
-        day(gettext_lazy("Published"), "published_on"),
+        day(pgettext_lazy("date column", "Published"), "published_on"),
         text(gettext_lazy("Link"), "url", 40),
         text(gettext_lazy("File type"), "file_type", 16),
         flag(gettext_lazy("Public"), "is_public"),
@@ -393,9 +393,9 @@ def _assignment_columns():
         text(gettext_lazy("Campaign"), "campaign__name", 32),
         text(gettext_lazy("Jurisdiction"), "campaign__jurisdiction__name"),
         text(gettext_lazy("State"), "campaign__jurisdiction__state__postal", 6),
-        moment(gettext_lazy("Assigned"), "assigned_at"),
+        moment(pgettext_lazy("date column", "Assigned"), "assigned_at"),
         person(gettext_lazy("Assigned by"), "assigned_by"),
-        moment(gettext_lazy("Withdrawn"), "withdrawn_at"),
+        moment(pgettext_lazy("date column", "Withdrawn"), "withdrawn_at"),
         person(gettext_lazy("Withdrawn by"), "withdrawn_by"),
         link(gettext_lazy("Resource page"), "resources:detail", "resource_id"),
     ]

@@ -560,11 +560,11 @@ class _RowCells:
                 '<span class="badge {}">{}</span>', STAGE_CLASSES.get(stage, "text-bg-primary"), labels[stage]
             )
         )
-        next_word = gettext("next")
+        next_due = gettext("next %(date)s")
         self.due_dates = _Once(
             lambda day: (
                 date_format(day, "SHORT_DATE_FORMAT"),
-                format_html(" · {} {}", next_word, date_format(day, "M j")),
+                format_html(" · {}", next_due % {"date": date_format(day, "M j")}),
             )
         )
         ago = gettext("%(when)s ago")
@@ -619,7 +619,11 @@ class _StatusCells:
         )
         self.quiet = format_html('<span class="text-danger" data-quiet="1"> · {}</span>', gettext("quiet"))
         self.days = _Once(self._days)
-        self.whip_text = gettext("%(yes)s of %(needed)s needed, %(no)s against")
+        self.whip_texts = _Once(
+            lambda needed: ngettext(
+                "%(yes)s of %(needed)s needed, %(no)s against", "%(yes)s of %(needed)s needed, %(no)s against", needed
+            )
+        )
         self.dash = mark_safe('<span class="text-muted">—</span>')
 
     @staticmethod
@@ -643,7 +647,7 @@ class _StatusCells:
                 '<span data-whip="{}/{}">{}</span>',
                 whip.yes,
                 whip.needed,
-                self.whip_text % {"yes": whip.yes, "needed": whip.needed, "no": whip.no},
+                self.whip_texts[whip.needed] % {"yes": whip.yes, "needed": whip.needed, "no": whip.no},
             )
             if whip
             else self.dash,

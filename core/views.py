@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from campaigns.access import campaign_for_user, campaigns_visible_to
@@ -198,7 +198,11 @@ def _chart_data(counts, months):
             "won": [won for _key, _label, won, _l in months],
             "lost": [lost for _key, _label, _w, lost in months],
         },
-        "strings": {"campaigns": _("Campaigns"), "won": _("Won"), "lost": _("Lost")},
+        "strings": {
+            "campaigns": _("Campaigns"),
+            "won": pgettext("campaigns counted", "Won"),
+            "lost": pgettext("campaigns counted", "Lost"),
+        },
     }
 
 
@@ -206,8 +210,8 @@ def _map_strings():
     return {
         "campaigns": _("Campaigns"),
         "active": _("Still being fought"),
-        "won": _("Won"),
-        "lost": _("Lost"),
+        "won": pgettext("campaigns counted", "Won"),
+        "lost": pgettext("campaigns counted", "Lost"),
         "open": _("Open the county page"),
         "loadError": _("The map could not be loaded."),
     }
@@ -239,8 +243,12 @@ REPORT_MAX_DAYS = 366
 
 
 class ReportRangeForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

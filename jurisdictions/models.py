@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import ChoiceLabelsMixin
 
@@ -55,7 +56,7 @@ class StateLaw(ChoiceLabelsMixin, models.Model):
         AG_OPINION = "ag_opinion", _("Attorney general opinion")
         COURT_ORDER = "court_order", _("Court order")
         EXECUTIVE = "executive", _("Executive order or policy")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("kind of state-law source", "Other")
 
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="laws", verbose_name=_("state"))
     title = models.CharField(_("title"), max_length=300)
@@ -226,7 +227,7 @@ class Agency(ChoiceLabelsMixin, models.Model):
         DISTRICT_ATTORNEY = "district_attorney", _("District attorney")
         CITY_COUNCIL = "city_council", _("City council")
         STATE_AGENCY = "state_agency", _("State agency")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("kind of agency", "Other")
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("state"))
     jurisdiction = models.ForeignKey(
@@ -303,9 +304,9 @@ class Official(ChoiceLabelsMixin, models.Model):
 
 class Agreement287g(ChoiceLabelsMixin, models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACTIVE = "active", _("Active")
-        ENDED = "ended", _("Ended")
+        PENDING = "pending", pgettext_lazy("287(g) agreement status", "Pending")
+        ACTIVE = "active", pgettext_lazy("287(g) agreement status", "Active")
+        ENDED = "ended", pgettext_lazy("287(g) agreement status", "Ended")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("agency"))
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("state"))
@@ -362,8 +363,8 @@ class PolicyValue(models.TextChoices):
     HONORS_SOME = "honors_some", _("Honors some")
     HONORS_NONE = "honors_none", _("Honors none")
     YES = "yes", _("Yes")
-    LIMITED = "limited", _("Limited")
-    NONE = "none", _("None")
+    LIMITED = "limited", pgettext_lazy("policy value", "Limited")
+    NONE = "none", pgettext_lazy("policy value", "None")
     NO = "no", _("No")
     JAIL_ENFORCEMENT = "jail_enforcement", _("Jail enforcement model")
     TASK_FORCE = "task_force", _("Task force model")

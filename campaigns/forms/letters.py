@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resources.letters import merge_fields_help, validate_template_body
 from resources.models import Kind as ResourceKind
@@ -35,12 +36,16 @@ class SampleLetterChoiceField(forms.ModelChoiceField):
 class LetterNewForm(TargetChoicesMixin, forms.Form):
     template = SampleLetterChoiceField(label=_("Sample letter"), queryset=Resource.objects.none())
     recipients = forms.TypedMultipleChoiceField(
-        label=_("To"),
+        label=pgettext_lazy("letter recipients", "To"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one recipient.")},
     )
-    sender = forms.CharField(label=_("From"), max_length=200, help_text=_("A person, or the coalition signing it."))
+    sender = forms.CharField(
+        label=pgettext_lazy("letter sender", "From"),
+        max_length=200,
+        help_text=_("A person, or the coalition signing it."),
+    )
     letter_date = forms.DateField(label=_("Date of the letter"), widget=DateInput())
     subject = forms.CharField(
         label=_("Subject"), max_length=200, required=False, help_text=_("Leave empty to use the sample's title.")
@@ -66,12 +71,12 @@ class LetterNewForm(TargetChoicesMixin, forms.Form):
 
 class LetterEditForm(TargetChoicesMixin, forms.Form):
     recipients = forms.TypedMultipleChoiceField(
-        label=_("To"),
+        label=pgettext_lazy("letter recipients", "To"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one recipient.")},
     )
-    sender = forms.CharField(label=_("From"), max_length=200)
+    sender = forms.CharField(label=pgettext_lazy("letter sender", "From"), max_length=200)
     letter_date = forms.DateField(label=_("Date of the letter"), widget=DateInput())
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Letter"), widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}))

@@ -78,3 +78,9 @@ def policy_label(value):
         return PolicyValue(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def names(items):
+    """Targets' names joined for one placeholder of a translated sentence: "with {{ names }}"."""
+    return ", ".join(item.name for item in items)
