@@ -104,6 +104,11 @@ def test_lists_tell_the_status_from_the_us_state(client, organizer, campaign):
     assert '<th scope="col">Situación</th>' in body
 
 
+def test_the_campaign_list_counts_overdue_deadlines_in_the_plural(client, organizer, campaign):
+    body = in_spanish(client, organizer).get(reverse("campaigns:list")).content.decode()
+    assert re.search(r'<a class="link-dark" href="\?sort=overdue">Vencidos</a>', body)
+
+
 @pytest.mark.parametrize(
     ("role", "spanish"), [(roles.ORGANIZER, "Organizador"), (roles.STAFF, "Personal"), (roles.ADMIN, "Administrador")]
 )
