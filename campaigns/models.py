@@ -614,13 +614,13 @@ class NotificationSettings(ChoiceLabelsMixin, models.Model):
         SPANISH = "es", _("Spanish")
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+        MONDAY = 0, pgettext_lazy("day of the weekly digest", "Monday")
+        TUESDAY = 1, pgettext_lazy("day of the weekly digest", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("day of the weekly digest", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("day of the weekly digest", "Thursday")
+        FRIDAY = 4, pgettext_lazy("day of the weekly digest", "Friday")
+        SATURDAY = 5, pgettext_lazy("day of the weekly digest", "Saturday")
+        SUNDAY = 6, pgettext_lazy("day of the weekly digest", "Sunday")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings", primary_key=True

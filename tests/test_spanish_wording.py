@@ -13,10 +13,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from campaigns import services
 from campaigns.forms.letters import LetterEditForm
-from campaigns.models import Goal, QuestionSet, Stance
+from campaigns.models import Goal, NotificationSettings, QuestionSet, Stance
 from core import roles
 from core.views import ReportRangeForm
 from jurisdictions.models import Agency, Agreement287g, PolicyValue
@@ -89,6 +90,12 @@ def test_from_and_to_are_people_on_a_letter_and_dates_on_a_report():
         assert str(LetterEditForm.base_fields["sender"].label) == "Remitente"
         assert str(ReportRangeForm.base_fields["start"].label) == "Desde"
         assert str(ReportRangeForm.base_fields["end"].label) == "Hasta"
+
+
+def test_a_weekday_is_capitalized_as_a_choice_and_not_inside_a_date():
+    with translation.override("es"):
+        assert str(NotificationSettings.Weekday.MONDAY.label) == "Lunes"
+        assert date_format(date(2026, 3, 16), "l j") == "lunes 16"
 
 
 def test_a_limited_policy_reads_for_notifications_and_for_jail_access_alike():
@@ -178,8 +185,8 @@ def test_a_deadline_email_says_at_what_time_in_spanish(campaign):
     with translation.override("es"):
         html = render_to_string("emails/_deadline.html", context)
         text = render_to_string("emails/_deadline.txt", context)
-    assert "<strong>Lunes, 16 de marzo de 2026</strong> a las 14:00 (America/New_York)" in html
-    assert "Vence: Lunes, 16 de marzo de 2026 a las 14:00 (America/New_York)" in text
+    assert "<strong>lunes, 16 de marzo de 2026</strong> a las 14:00 (America/New_York)" in html
+    assert "Vence: lunes, 16 de marzo de 2026 a las 14:00 (America/New_York)" in text
     with translation.override("en"):
         html = render_to_string("emails/_deadline.html", context)
     assert "<strong>Monday, March 16, 2026</strong> at 2 p.m. (America/New_York)" in html
