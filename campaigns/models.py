@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -577,6 +578,10 @@ class Deadline(ChoiceLabelsMixin, models.Model):
             models.Index(fields=["campaign", "status", "due_date"], name="deadline_campaign_idx"),
             models.Index(fields=["status", "due_date"], name="deadline_status_due_idx"),
             models.Index(fields=["owner", "status", "due_date"], name="deadline_owner_idx"),
+            # The campaign timeline: a deadline appears when it was set, or when it was done or cancelled.
+            models.Index(
+                F("campaign"), Coalesce("completed_at", "created_at").desc(), F("id").desc(), name="deadline_event_idx"
+            ),
         ]
 
     def __str__(self):

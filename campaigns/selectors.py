@@ -172,6 +172,21 @@ TIMELINE_REQUEST_FIELDS = (
 )
 
 
+def timeline_deadlines(campaign):
+    """The campaign's deadlines as its timeline tells them, newest event first (read by deadline_event_idx).
+
+    An open deadline's event is when it was set; a closed one's when it was done or cancelled. A
+    records-response deadline is left out: its request's own entry tells it.
+    """
+    return (
+        Deadline.objects.filter(campaign=campaign)
+        .exclude(kind=Deadline.Kind.RECORDS_DUE)
+        .only("campaign_id", "title", "status", "due_date", "completed_at", "created_at")
+        .annotate(event_at=Coalesce("completed_at", "created_at"))
+        .order_by("-event_at", "-pk")
+    )
+
+
 def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes=None, targets=None, assignments=None):
     """Everything that happened, newest first, one page at a time (at most five queries whatever the page).
 
@@ -212,15 +227,7 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes
         )
         items.extend(TimelineItem(request.created_at, "request", request) for request in requests)
     if kind in (None, "deadlines"):
-        # An open deadline appears when it was set; a closed one when it was done or cancelled.
-        deadlines = (
-            # A records-response deadline is told by its request's own entry.
-            Deadline.objects.filter(campaign=campaign)
-            .exclude(kind=Deadline.Kind.RECORDS_DUE)
-            .only("campaign_id", "title", "status", "due_date", "completed_at", "created_at")
-            .annotate(event_at=Coalesce("completed_at", "created_at"))
-            .order_by("-event_at", "-pk")[:upto]
-        )
+        deadlines = timeline_deadlines(campaign)[:upto]
         items.extend(TimelineItem(deadline.event_at, "deadline", deadline) for deadline in deadlines)
     if kind in (None, "letters"):
         letters = list(

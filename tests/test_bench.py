@@ -211,8 +211,10 @@ def test_list_queries_use_their_indexes(shared_data):
             status=Deadline.Status.OPEN, due_date__gte=today, due_date__lte=today + timedelta(days=14)
         ).order_by("due_date", "due_time", "pk")[:50],
         "meetings of a campaign": Meeting.objects.filter(campaign=campaign).order_by("-held_at", "-pk")[:21],
+        "a campaign timeline's deadlines": selectors.timeline_deadlines(campaign)[:26],
     }
     for name, queryset in plans.items():
         plan = _plan(queryset)
         for table in ("campaigns_campaign", "campaigns_deadline", "campaigns_meeting", "campaigns_answer"):
             assert f"Seq Scan on {table}" not in plan, f"{name}:\n{plan}"
+    assert "deadline_event_idx" in _plan(selectors.timeline_deadlines(campaign)[:26])
