@@ -91,7 +91,10 @@ def jurisdiction_refresh_policy(*, jurisdiction):
 
 
 def states_refresh_floor(*, states=None):
-    """Recompute the stored state-law floor of these states (all when None)."""
+    """Recompute the stored state-law floor of these states (all when None), after their laws changed.
+
+    The map shows each state's laws, not only its floor, so its copy is renewed on commit either way.
+    """
     states = list(states if states is not None else State.objects.all())
     effects = {}
     for state_id, effect in StateLaw.objects.filter(state__in=states).values_list("state_id", "effect"):
@@ -104,7 +107,7 @@ def states_refresh_floor(*, states=None):
             updates.append(state)
     if updates:
         State.objects.bulk_update(updates, ["law_floor"])
-        transaction.on_commit(map_cache_clear)
+    transaction.on_commit(map_cache_clear)
     return len(updates)
 
 

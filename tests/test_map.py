@@ -345,6 +345,26 @@ def test_new_state_law_changes_the_floor_in_the_next_json(
     assert data["states"]["48"]["laws"] == [["SB 4", "mandates"]]
 
 
+def test_a_law_renamed_without_a_new_floor_shows_in_the_next_json(
+    client, public_map, django_capture_on_commit_callbacks, los_angeles
+):
+    california = los_angeles.state
+    law = StateLaw.objects.create(state=california, title="AB 450", effect=LawEffect.LIMITS)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.states_refresh_floor(states=[california])
+    _, data = get_json(client)
+    assert ["AB 450", "limits"] in data["states"]["06"]["laws"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        StateLaw.objects.filter(pk=law.pk).update(title="Immigrant Worker Protection Act (AB 450)")
+        assert services.states_refresh_floor(states=[california]) == 0  # the floor is the same
+
+    _, data = get_json(client)
+    laws = data["states"]["06"]["laws"]
+    assert ["Immigrant Worker Protection Act (AB 450)", "limits"] in laws
+    assert ["AB 450", "limits"] not in laws
+
+
 def test_json_says_nothing_about_campaigns(client, public_map, los_angeles):
     factories.CampaignFactory(jurisdiction=los_angeles, name="Secret strategy to end holds", summary="Private notes")
     with CaptureQueriesContext(connection) as queries:
