@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import OUTCOME_STAGES, Campaign, Deadline, Goal, Meeting, Stage, StageChange, Target
@@ -38,6 +38,13 @@ except ImportError:  # pragma: no cover - only while the resources app has no as
 
 # Same as the status digest: a campaign still being fought with nothing logged for this long is going quiet.
 QUIET_DAYS = 30
+
+
+def short_date(day):
+    """A day as month and day, in the reader's language ("Nov 5", "5 nov")."""
+    return date_format(day, pgettext("date format: month and day, short", "M j"))
+
+
 WEEK_DAYS = 7
 RECENT_MEETING_DAYS = 30
 NEW_ASSIGNMENT_DAYS = 60
@@ -152,7 +159,7 @@ def organizer_dashboard(user, *, now=None):
 def _my_campaign_rows(campaigns):
     detail, report = path_maker("campaigns:detail"), path_maker("report-campaign")
     stages = {value: str(label) for value, label in Stage.choices}
-    due_dates = _Once(lambda day: date_format(day, "M j"))
+    due_dates = _Once(short_date)
     overdue = _Once(lambda n: ngettext("%(counter)s overdue", "%(counter)s overdue", n) % {"counter": n})
     return [
         {
@@ -173,7 +180,7 @@ def _my_campaign_rows(campaigns):
 def deadline_rows(deadlines, *, today, names=None):
     """The dashboard's rows of deadlines; `names` of their campaigns by id, else each deadline's campaign."""
     detail = path_maker("campaigns:detail")
-    due_dates = _Once(lambda day: date_format(day, "M j"))
+    due_dates = _Once(short_date)
     return [
         {
             "pk": str(deadline.pk),
@@ -196,7 +203,7 @@ def _meeting_rows(meetings, *, names):
         {
             "pk": str(meeting.pk),
             "url": detail(meeting.campaign_id, meeting.pk),
-            "label": f"{meeting.get_kind_display()}, {date_format(timezone.localtime(meeting.held_at), 'M j')}",
+            "label": f"{meeting.get_kind_display()}, {short_date(timezone.localtime(meeting.held_at))}",
             "draft": meeting.is_draft,
             "campaign_name": names[meeting.campaign_id],
         }
@@ -564,7 +571,7 @@ class _RowCells:
         self.due_dates = _Once(
             lambda day: (
                 date_format(day, "SHORT_DATE_FORMAT"),
-                format_html(" · {}", next_due % {"date": date_format(day, "M j")}),
+                format_html(" · {}", next_due % {"date": short_date(day)}),
             )
         )
         ago = gettext("%(when)s ago")

@@ -255,3 +255,16 @@ def test_the_compiled_catalogue_matches_the_source():
             for n, index in ((1, 0), (2, 1)):
                 found = catalogue.npgettext(ctx, msgid, plural, n) if ctx else catalogue.ngettext(msgid, plural, n)
                 assert found == strings[index], msgid
+
+
+def test_short_dates_follow_the_language():
+    from datetime import date
+
+    from django.utils import translation
+
+    from core.selectors import short_date
+
+    with translation.override("en"):
+        assert short_date(date(2026, 11, 5)) == "Nov 5"
+    with translation.override("es"):
+        assert short_date(date(2026, 11, 5)) == "5 Nov"
