@@ -59,11 +59,17 @@ def api_token_authenticate(secret):
 LAST_USED_RESOLUTION_SECONDS = 300
 
 
-def api_token_touch(token):
+def _touch(obj, field, resolution_seconds):
+    """Set `obj`'s time `field` to now, writing it only when what is stored is older than the resolution."""
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    last = getattr(obj, field)
+    if last is None or (now - last).total_seconds() > resolution_seconds:
+        type(obj).objects.filter(pk=obj.pk).update(**{field: now})
+        setattr(obj, field, now)
+
+
+def api_token_touch(token):
+    _touch(token, "last_used_at", LAST_USED_RESOLUTION_SECONDS)
 
 
 def calendar_feed_regenerate(*, user):
@@ -86,10 +92,7 @@ LAST_FETCHED_RESOLUTION_SECONDS = 300
 
 
 def calendar_feed_touch(feed):
-    now = timezone.now()
-    if feed.last_fetched_at is None or (now - feed.last_fetched_at).total_seconds() > LAST_FETCHED_RESOLUTION_SECONDS:
-        CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now)
-        feed.last_fetched_at = now
+    _touch(feed, "last_fetched_at", LAST_FETCHED_RESOLUTION_SECONDS)
 
 
 def calendar_feed_user(secret):
