@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from core import roles
 from tests import factories
@@ -58,6 +59,13 @@ def pytest_sessionfinish(session, exitstatus):
     if REQUIRE_SERVICES and reporter and reporter.stats.get("skipped"):
         reporter.write_line("Skipped tests are failures when REQUIRE_SERVICES=1.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware): the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
