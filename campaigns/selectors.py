@@ -6,16 +6,15 @@ from datetime import datetime, time
 from django.db.models import (
     Aggregate,
     CharField,
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from core.queries import count_of
 
 from .models import (
     Answer,
@@ -44,20 +43,14 @@ def open_overdue_deadlines(today=None):
 def campaign_list(*, base):
     """Campaigns with what a list row shows: jurisdiction, state, lead, overdue count and next deadline."""
     today = _today()
-    overdue = (
-        Deadline.objects.filter(campaign=OuterRef("pk"), status=Deadline.Status.OPEN, due_date__lt=today)
-        .order_by()
-        .values("campaign")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    overdue = Deadline.objects.filter(status=Deadline.Status.OPEN, due_date__lt=today)
     next_due = (
         Deadline.objects.filter(campaign=OuterRef("pk"), status=Deadline.Status.OPEN, due_date__gte=today)
         .order_by("due_date")
         .values("due_date")[:1]
     )
     return base.select_related("jurisdiction__state", "lead").annotate(
-        overdue_count=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+        overdue_count=count_of(overdue, "campaign"),
         next_due=Subquery(next_due),
     )
 
@@ -72,12 +65,12 @@ def campaign_detail_queryset():
     targets = Target.objects.select_related("official", "agency").prefetch_related(
         Prefetch("stance_changes", queryset=StanceChange.objects.select_related("changed_by").order_by("-changed_at"))
     )
-    open_deadlines = Deadline.objects.filter(campaign=OuterRef("pk"), status=Deadline.Status.OPEN)
+    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN)
     return (
         Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead")
         .annotate(
-            open_deadline_count=_count(open_deadlines),
-            overdue_deadline_count=_count(open_deadlines.filter(due_date__lt=_today())),
+            open_deadline_count=count_of(open_deadlines, "campaign"),
+            overdue_deadline_count=count_of(open_deadlines.filter(due_date__lt=_today()), "campaign"),
         )
         .prefetch_related(
             Prefetch(
@@ -87,12 +80,6 @@ def campaign_detail_queryset():
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
         )
     )
-
-
-def _count(rows):
-    """Subquery: how many `rows` there are (an index-only count)."""
-    counted = rows.order_by().values("campaign").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 @dataclass
@@ -212,7 +199,7 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes
             .defer("attendees", "question_set__description", "question_set__description_es")
             .annotate(
                 # Subqueries, not joins: worked out for the page's rows only, after the limit.
-                answer_count=_answer_count(),
+                answer_count=count_of(Answer.objects.exclude(assessment="not_asked"), "meeting"),
                 target_ids=_target_ids(Meeting.targets.through, "meeting"),
             )
             .order_by("-held_at", "-pk")[:upto]
@@ -266,19 +253,6 @@ class _TargetIds(Aggregate):
         return super().as_sql(
             compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s)", **extra_context
         )
-
-
-def _answer_count():
-    """Subquery: how many of the meeting's questions were asked."""
-    asked = (
-        Answer.objects.filter(meeting=OuterRef("pk"))
-        .exclude(assessment="not_asked")
-        .order_by()
-        .values("meeting")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(asked, output_field=IntegerField()), Value(0))
 
 
 def _target_ids(through, owner):

@@ -10,14 +10,14 @@ import django_filters
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.filters import StatePostalFilterSet
+from core.queries import count_of
 from jurisdictions.models import State
 
 from .access import campaigns_visible_to
@@ -175,12 +175,6 @@ def _list_rows(request, filter_class, base, ordering):
     filterset = filter_class(request.GET, queryset=_visible(request.user, base), request=request)
     rows = filterset.qs.order_by(*ordering) if filterset.is_valid() else base.none()
     return ListRows(filterset, rows)
-
-
-def count_of(queryset, field):
-    """A per-row count as a subquery: no GROUP BY over the list's columns, the same cost in an export."""
-    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def meeting_rows(request):

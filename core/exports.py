@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import xlsx
+from .queries import count_of
 
 CHUNK_SIZE = 2000
 # Rows gathered before a piece of the CSV is sent: small enough to stream, large enough to be quick.
@@ -139,11 +139,6 @@ class ListExport:
                 if name not in names:
                     names.append(name)
         object.__setattr__(self, "fields", tuple(names))
-
-
-def _count(model_queryset, fk):
-    counted = model_queryset.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _rows_of(list_rows):
@@ -266,11 +261,11 @@ def _meeting_annotations():
 
     answers = Answer.objects.all()
     return {
-        "answered": _count(answers.exclude(assessment="not_asked"), "meeting"),
-        "satisfactory": _count(answers.filter(assessment="satisfactory"), "meeting"),
-        "unsatisfactory": _count(answers.filter(assessment="unsatisfactory"), "meeting"),
-        "evasive": _count(answers.filter(assessment="evasive"), "meeting"),
-        "follow_up_count": _count(Deadline.objects.all(), "meeting"),
+        "answered": count_of(answers.exclude(assessment="not_asked"), "meeting"),
+        "satisfactory": count_of(answers.filter(assessment="satisfactory"), "meeting"),
+        "unsatisfactory": count_of(answers.filter(assessment="unsatisfactory"), "meeting"),
+        "evasive": count_of(answers.filter(assessment="evasive"), "meeting"),
+        "follow_up_count": count_of(Deadline.objects.all(), "meeting"),
     }
 
 

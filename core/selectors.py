@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.humanize.templatetags.humanize import naturalday
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,8 @@ from campaigns.access import campaigns_visible_to
 from campaigns.models import OUTCOME_STAGES, Campaign, Deadline, Goal, Meeting, Stage, StageChange, Target
 from campaigns.selectors import NO_STANCES, YES_STANCES, campaign_list
 from campaigns.templatetags.campaign_tags import STAGE_CLASSES, person
+
+from .queries import count_of
 
 try:  # the resource library's assignments, when that app has them
     from resources.models import Assignment, AssignmentOpen
@@ -257,16 +259,7 @@ def my_open_deadlines(user, *, today=None, limit=PANEL_ROWS):
 # --- staff and admin: the status of every campaign ------------------------------------------------
 
 
-def _count_of(queryset):
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values("campaign").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
-        ),
-        Value(0),
-    )
-
-
-_VOTERS = Target.objects.filter(campaign=OuterRef("pk"), votes=True)
+_VOTERS = Target.objects.filter(votes=True)
 # The status table's own columns: when the campaign entered its current stage, and the whip count of the
 # members who vote on the decision. Built once (each query copies them), not for every request.
 STATUS_COLUMNS = {
@@ -278,9 +271,9 @@ STATUS_COLUMNS = {
         ),
         F("created_at"),
     ),
-    "voters": _count_of(_VOTERS),
-    "votes_yes": _count_of(_VOTERS.filter(stance__in=YES_STANCES)),
-    "votes_no": _count_of(_VOTERS.filter(stance__in=NO_STANCES)),
+    "voters": count_of(_VOTERS, "campaign"),
+    "votes_yes": count_of(_VOTERS.filter(stance__in=YES_STANCES), "campaign"),
+    "votes_no": count_of(_VOTERS.filter(stance__in=NO_STANCES), "campaign"),
 }
 
 
