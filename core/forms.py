@@ -15,6 +15,8 @@ from django.template import TemplateDoesNotExist
 from django.utils.html import format_html
 from jinja2 import Environment
 
+from .widgets import html_attributes
+
 CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
@@ -47,14 +49,14 @@ def widget(field):
 def choice_input(field, option):
     """One radio button or check box of a "choices" field, as an <input> with Bootstrap's class."""
     data = option.data
-    attrs = dict(data["attrs"])
-    attrs["class"] = "form-check-input is-invalid" if field.errors else "form-check-input"
+    attrs = {"class": "form-check-input is-invalid" if field.errors else "form-check-input"}
+    attrs.update((name, value) for name, value in data["attrs"].items() if name != "class")
     return format_html(
         '<input type="{}" name="{}" value="{}"{}>',
         data["type"],
         data["name"],
         "" if data["value"] is None else str(data["value"]),
-        forms.utils.flatatt({name: value for name, value in attrs.items() if value is not False}),
+        html_attributes(attrs),
     )
 
 

@@ -6,15 +6,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
-def _attributes(attrs):
-    """Attributes as Django's widget templates write them: bare when True, left out when False or None."""
+def html_attributes(attrs):
+    """Attributes as Django's widget templates write them, in order: bare when True, left out when False or
+    None, values escaped. Safe to put inside a tag."""
     parts = []
     for name, value in attrs.items():
         if value is True:
             parts.append(f" {name}")
         elif value is not False and value is not None:
             parts.append(f' {name}="{escape(value)}"')
-    return "".join(parts)
+    return mark_safe("".join(parts))
 
 
 class QuickSelect(forms.Select):
@@ -45,6 +46,6 @@ class QuickSelect(forms.Select):
             options.append(
                 f'\n  <option value="{escape(option_value)}"{" selected" if selected else ""}>{escape(label)}</option>'
             )
-        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        attributes = html_attributes(self.build_attrs(self.attrs, attrs))
         # Every value above is escaped.
         return mark_safe(f'<select name="{escape(name)}"{attributes}>{"".join(options)}\n</select>')
