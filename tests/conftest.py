@@ -1,7 +1,9 @@
 """Shared fixtures. With REQUIRE_SERVICES=1 a missing PostgreSQL, Redis or Chromium fails the run."""
 
+import csv
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -59,6 +61,40 @@ def pytest_sessionfinish(session, exitstatus):
     if REQUIRE_SERVICES and reporter and reporter.stats.get("skipped"):
         reporter.write_line("Skipped tests are failures when REQUIRE_SERVICES=1.", red=True)
         session.exitstatus = 1
+
+
+# The real data files cut down to three states where a file is large: California (limits cooperation),
+# Texas (mandates it) and Kentucky (no statewide law). Files that are small are copied whole.
+SLICE_STATES = {"CA", "TX", "KY"}
+SLICE_COLUMNS = {
+    "us_counties.csv": "state",
+    "ice_287g_participating_2025-07-18.csv": "state_postal",
+    "ice_287g_pending_2025-07-18.csv": "state_postal",
+    "sheriff_office_contacts_FL_GA_NC_TN.csv": "state",
+    "fbi_cde_law_enforcement_employees_agencies.csv": "state_abbr",
+}
+WHOLE_FILES = [
+    "us_states.csv",
+    "state_ice_cooperation_laws_287g_watch_2026-09.csv",
+    "state_public_records_laws_hole_v0.11.csv",
+]
+
+
+@pytest.fixture(scope="session")
+def data_slice(tmp_path_factory):
+    """A folder of the real data files for SLICE_STATES (read-only: tests point SHARED_DATA_DIR at it)."""
+    source_dir = Path(settings.SHARED_DATA_DIR)
+    folder = tmp_path_factory.mktemp("data-slice")
+    for name, column in SLICE_COLUMNS.items():
+        with open(source_dir / name, encoding="utf-8", newline="") as source:
+            reader = csv.DictReader(source)
+            with open(folder / name, "w", encoding="utf-8", newline="") as target:
+                writer = csv.DictWriter(target, fieldnames=reader.fieldnames, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(row for row in reader if row[column] in SLICE_STATES)
+    for name in WHOLE_FILES:
+        (folder / name).write_bytes((source_dir / name).read_bytes())
+    return folder
 
 
 @pytest.fixture(autouse=True)

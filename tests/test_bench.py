@@ -4,13 +4,10 @@ PostgreSQL only (seed_bench writes with COPY and the plans are PostgreSQL's): sk
 failure under REQUIRE_SERVICES=1.
 """
 
-import csv
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
@@ -27,37 +24,7 @@ from tests.conftest import missing_service
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(settings.SHARED_DATA_DIR)
-STATES = {"CA", "TX", "KY"}
-SLICES = {
-    "us_counties.csv": "state",
-    "ice_287g_participating_2025-07-18.csv": "state_postal",
-    "ice_287g_pending_2025-07-18.csv": "state_postal",
-    "sheriff_office_contacts_FL_GA_NC_TN.csv": "state",
-    "fbi_cde_law_enforcement_employees_agencies.csv": "state_abbr",
-}
-WHOLE = [
-    "us_states.csv",
-    "state_ice_cooperation_laws_287g_watch_2026-09.csv",
-    "state_public_records_laws_hole_v0.11.csv",
-]
 MAX_QUERIES = 12
-
-
-@pytest.fixture(scope="session")
-def data_slice(tmp_path_factory):
-    """The real files, cut down to three states where a file is large (as the seed_demo tests do)."""
-    folder = tmp_path_factory.mktemp("bench-data")
-    for name, column in SLICES.items():
-        with open(DATA / name, encoding="utf-8", newline="") as source:
-            reader = csv.DictReader(source)
-            with open(folder / name, "w", encoding="utf-8", newline="") as target:
-                writer = csv.DictWriter(target, fieldnames=reader.fieldnames, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(row for row in reader if row[column] in STATES)
-    for name in WHOLE:
-        (folder / name).write_bytes((DATA / name).read_bytes())
-    return folder
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
 """seed_demo on a slice of the real data: three states, one that limits, one that mandates, one with no law."""
 
-import csv
 import io
 import random
 import sys
 import types
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -18,36 +15,12 @@ from jurisdictions.models import Agency, Agreement287g, Jurisdiction, PolicyLeve
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(settings.SHARED_DATA_DIR)
-STATES = {"CA", "TX", "KY"}  # limits, mandates, no statewide law
-SLICES = {
-    "us_counties.csv": "state",
-    "ice_287g_participating_2025-07-18.csv": "state_postal",
-    "ice_287g_pending_2025-07-18.csv": "state_postal",
-    "sheriff_office_contacts_FL_GA_NC_TN.csv": "state",
-    "fbi_cde_law_enforcement_employees_agencies.csv": "state_abbr",
-}
-WHOLE = [
-    "us_states.csv",
-    "state_ice_cooperation_laws_287g_watch_2026-09.csv",
-    "state_public_records_laws_hole_v0.11.csv",
-]
-
 
 @pytest.fixture
-def shared_data(tmp_path, settings):
-    """SHARED_DATA_DIR with the real files, cut down to three states where a file is large."""
-    for name, column in SLICES.items():
-        with open(DATA / name, encoding="utf-8", newline="") as source:
-            reader = csv.DictReader(source)
-            with open(tmp_path / name, "w", encoding="utf-8", newline="") as target:
-                writer = csv.DictWriter(target, fieldnames=reader.fieldnames, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(row for row in reader if row[column] in STATES)
-    for name in WHOLE:
-        (tmp_path / name).write_bytes((DATA / name).read_bytes())
-    settings.SHARED_DATA_DIR = tmp_path
-    return tmp_path
+def shared_data(data_slice, settings):
+    """SHARED_DATA_DIR with the real files, cut down to three states where a file is large (conftest)."""
+    settings.SHARED_DATA_DIR = data_slice
+    return data_slice
 
 
 def seed(*args):
