@@ -59,27 +59,31 @@ def campaign_has_overdue():
     return Exists(open_overdue_deadlines())
 
 
-def campaign_detail_queryset():
-    """Campaigns with what their page's header shows: jurisdiction, team, targets, stage history, open and
-    overdue deadline counts (five queries)."""
+def campaign_page_queryset():
+    """Campaigns with what their page's header shows: jurisdiction, state, records law, lead, and the open
+    and overdue deadline counts (one query)."""
+    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN)
+    return Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead").annotate(
+        open_deadline_count=count_of(open_deadlines, "campaign"),
+        overdue_deadline_count=count_of(open_deadlines.filter(due_date__lt=_today()), "campaign"),
+    )
+
+
+def campaign_page_prefetches():
+    """The team, the targets with their stance history, the stage history (four queries)."""
     targets = Target.objects.select_related("official", "agency").prefetch_related(
         Prefetch("stance_changes", queryset=StanceChange.objects.select_related("changed_by").order_by("-changed_at"))
     )
-    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN)
-    return (
-        Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead")
-        .annotate(
-            open_deadline_count=count_of(open_deadlines, "campaign"),
-            overdue_deadline_count=count_of(open_deadlines.filter(due_date__lt=_today()), "campaign"),
-        )
-        .prefetch_related(
-            Prefetch(
-                "memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__username")
-            ),
-            Prefetch("targets", queryset=targets),
-            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-        )
-    )
+    return [
+        Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__username")),
+        Prefetch("targets", queryset=targets),
+        Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+    ]
+
+
+def campaign_detail_queryset():
+    """campaign_page_queryset() with campaign_page_prefetches() (five queries)."""
+    return campaign_page_queryset().prefetch_related(*campaign_page_prefetches())
 
 
 @dataclass

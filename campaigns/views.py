@@ -5,13 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.fragments import cached_fragment
 from jurisdictions.models import Jurisdiction
 from resources.selectors import assignments_for_campaign
+from resources.templatetags.resource_tags import assignments_panel
 
 from . import selectors, services
 from .access import campaign_for_user, campaigns_visible_to, can_manage_campaigns
@@ -78,37 +81,48 @@ def campaign_list(request):
 TIMELINE_KINDS = {"stage", "meetings", "requests", "letters", "deadlines", "resources"}
 
 
+# What the campaign page's cached part shows besides the campaign's own data (core.generations).
+CAMPAIGN_PAGE_KINDS = ("people", "places", "resources", "questions")
+
+
 @login_required
 @in_user_time_zone
 def campaign_detail(request, pk):
-    campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_detail_queryset())
+    """The campaign page: all but the reader's own resource list is kept in the cache (core.fragments)
+    until anything it shows changes; a page served from the cache reads the campaign and the list only."""
+    campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_page_queryset())
     kind = request.GET.get("kind")
     if kind not in TIMELINE_KINDS:
         kind = None
     timeline_page = page_number(request, "tpage")
-    stage_changes = list(campaign.stage_changes.all())
-    targets = list(campaign.targets.all())
-    assignments = assignments_for_campaign(campaign, request.user)
-    timeline, timeline_more = selectors.campaign_timeline(
-        campaign,
-        kind=kind,
-        page=timeline_page,
-        per_page=TIMELINE_PAGE_SIZE,
-        stage_changes=stage_changes,
-        targets={target.pk: target for target in targets},
-        assignments=assignments,
-    )
-    deadlines = selectors.campaign_deadlines_ahead(campaign)
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {
+    read = []
+
+    def assignments():
+        # Read once, by whichever cached part is built first; not at all when both are cached.
+        if not read:
+            read.append(assignments_for_campaign(campaign, request.user))
+        return read[0]
+
+    def context():
+        prefetch_related_objects([campaign], *selectors.campaign_page_prefetches())
+        stage_changes = list(campaign.stage_changes.all())
+        targets = list(campaign.targets.all())
+        timeline, timeline_more = selectors.campaign_timeline(
+            campaign,
+            kind=kind,
+            page=timeline_page,
+            per_page=TIMELINE_PAGE_SIZE,
+            stage_changes=stage_changes,
+            targets={target.pk: target for target in targets},
+            assignments=assignments(),
+        )
+        return {
             "campaign": campaign,
             "targets": targets,
             "whip": selectors.whip_count(campaign, targets),
             "team": list(campaign.memberships.all()),
             "stage_changes": stage_changes,
-            "deadlines": deadlines,
+            "deadlines": selectors.campaign_deadlines_ahead(campaign),
             "overdue_count": campaign.overdue_deadline_count,
             "open_count": campaign.open_deadline_count,
             "timeline": timeline,
@@ -116,9 +130,17 @@ def campaign_detail(request, pk):
             "timeline_page": timeline_page,
             "timeline_more": timeline_more,
             "stance_form": StanceForm(),
-            "resource_assignments": assignments,
-        },
+        }
+
+    page = cached_fragment(
+        request,
+        "campaigns/_campaign_page.html",
+        vary=(campaign.pk, kind, timeline_page, campaign.user_can_change, campaign.user_can_manage),
+        kinds=(f"campaign:{campaign.pk}", *CAMPAIGN_PAGE_KINDS),
+        context=context,
+        live={"assignments": assignments_panel(request, campaign, assignments)},
     )
+    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign, "page": page})
 
 
 # --- staff: create, edit, stage, team ------------------------------------------------------------

@@ -15,3 +15,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Models added after the roles migration get their permissions on the next migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")
+        from .signals import connect
+
+        connect()

@@ -22,6 +22,8 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
+from . import generations
+
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
 
@@ -128,6 +130,8 @@ class CsvImportCommand(KeepHelpLayout, BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["csv"])
         summary = self.run_import(path, options)
+        # Rows were bulk created, sending no signals: nothing cached from before is served.
+        generations.renew_all()
         self.write_problems(summary)
         self.report(path, summary)
         return None

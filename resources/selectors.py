@@ -245,6 +245,18 @@ def assignments_for_campaign(campaign, user):
     )
 
 
+def new_assignment_ids(campaign, user):
+    """The ids of the campaign's active assignments new to `user` (is_new): what makes the list on the
+    campaign page differ from reader to reader. For a reader who may see the campaign."""
+    return list(
+        Assignment.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
+        .exclude(assigned_by=user.pk)
+        .exclude(Exists(AssignmentOpen.objects.filter(assignment=OuterRef("pk"), user=user)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def assignments_of_resource(resource, user):
     """The resource's assignments to the campaigns `user` may see (staff: all), with their campaigns."""
     if not user.is_authenticated:

@@ -5,7 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import generations
 from core.roles import is_staff_member
+from core.signals import kinds_of
 
 from .documents import check_upload, extract_text
 from .models import Assignment, AssignmentOpen, Resource, ResourceAudience
@@ -208,6 +210,8 @@ def assignment_withdraw(*, assignment, user, reason):
         count = Assignment.objects.filter(pk=assignment.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=now, withdrawn_by=user, withdrawal_reason=reason
         )
+        if count:
+            generations.renew(*kinds_of(assignment))  # an update() sends no signal
     if not count:
         raise ValidationError(_("This assignment was already withdrawn."))
     assignment.withdrawn_at, assignment.withdrawn_by, assignment.withdrawal_reason = now, user, reason

@@ -104,6 +104,14 @@ def _site_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _nothing_cached_from_earlier_tests():
+    """A new epoch (core.generations): nothing cached in an earlier test, whose rows were rolled back, is served."""
+    from core import generations
+
+    generations.renew_at_once([generations.EPOCH])
+
+
 @pytest.fixture
 def redis_url():
     if not settings.REDIS_URL or not _redis_answers(settings.REDIS_URL):

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import generations
+
 from ..models import (
     Campaign,
     Membership,
@@ -11,9 +13,14 @@ from ..models import (
 
 
 def campaign_touch(*, campaign, when=None):
-    """Record activity on a campaign (one UPDATE; no read-modify-write race)."""
+    """Record activity on a campaign (one UPDATE; no read-modify-write race).
+
+    Every service that writes to a campaign ends here, so the campaign's cached pages are renewed here
+    too (core.generations): its QuerySet.update()s send no signals.
+    """
     when = when or timezone.now()
     Campaign.objects.filter(pk=campaign.pk, last_activity_at__lt=when).update(last_activity_at=when)
+    generations.renew("campaigns", f"campaign:{campaign.pk}")
     campaign.last_activity_at = max(campaign.last_activity_at or when, when)
 
 

@@ -5,21 +5,43 @@ A page that has read `assignments_for_campaign(campaign, user)` already passes t
 
 from django import template
 
+from core.fragments import cached_fragment
 from core.roles import is_staff_member
-from resources.selectors import assignments_for_campaign
+from resources.selectors import assignments_for_campaign, new_assignment_ids
 
 register = template.Library()
 
 
-@register.inclusion_tag("resources/_campaign_assignments.html", takes_context=True)
-def campaign_assignments(context, campaign, assignments=None):
-    user = context["request"].user
+PANEL = "resources/_campaign_assignments.html"
+
+
+def _panel_context(request, campaign, assignments):
     if assignments is None:
-        assignments = assignments_for_campaign(campaign, user)
+        assignments = assignments_for_campaign(campaign, request.user)
     return {
         "campaign": campaign,
         "assignments": assignments,
         "new_count": sum(1 for assignment in assignments if assignment.is_new),
-        "can_assign": is_staff_member(user),
-        "request": context["request"],
+        "can_assign": is_staff_member(request.user),
+        "request": request,
     }
+
+
+@register.inclusion_tag(PANEL, takes_context=True)
+def campaign_assignments(context, campaign, assignments=None):
+    return _panel_context(context["request"], campaign, assignments)
+
+
+def assignments_panel(request, campaign, assignments):
+    """The list as HTML from the cache (core.fragments), for a view that places it itself: the campaign page.
+
+    What is new differs from reader to reader: the key holds the ids of the assignments new to this one.
+    `assignments()` reads the list when it is not cached.
+    """
+    return cached_fragment(
+        request,
+        PANEL,
+        vary=(campaign.pk, is_staff_member(request.user), *new_assignment_ids(campaign, request.user)),
+        kinds=(f"campaign:{campaign.pk}", "resources", "people"),
+        context=lambda: _panel_context(request, campaign, assignments()),
+    )

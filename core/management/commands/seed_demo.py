@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core import roles
+from core import generations, roles
 from core.importing import KeepHelpLayout
 from jurisdictions.models import (
     Agency,
@@ -124,6 +124,8 @@ sign-ins. Safe to run again: nothing is duplicated."""
         self.seed_policy_records()
         for app in DEMO_APPS:
             self.seed_app(app, users=users, force=force)
+        # The demo sets dates with QuerySet.update(), which sends no signals.
+        generations.renew_all()
         self.print_logins()
 
     def load_real_data(self, *, force):
