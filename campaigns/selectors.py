@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db.models import (
-    Aggregate,
-    CharField,
     Exists,
     OuterRef,
     Prefetch,
@@ -14,7 +12,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.queries import count_of
+from core.queries import count_of, ids_of, split_ids
 
 from .models import (
     Answer,
@@ -246,28 +244,9 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes
     return shown, len(items) > start + per_page
 
 
-class _TargetIds(Aggregate):
-    """The target ids of a meeting or letter as one comma-separated string (in its own row: no extra query)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s)", **extra_context
-        )
-
-
 def _target_ids(through, owner):
     """Subquery: the ids, from `through` (a many-to-many table to Target), of the row's targets."""
-    return Subquery(
-        through.objects.filter(**{owner: OuterRef("pk")})
-        .order_by()
-        .values(owner)
-        .annotate(ids=_TargetIds("target_id"))
-        .values("ids")
-    )
+    return ids_of(through.objects.all(), owner, "target_id")
 
 
 def _attach_people(items, targets):
@@ -276,7 +255,7 @@ def _attach_people(items, targets):
     `targets` ({pk: target}) are the campaign's targets when the caller has them; else one query reads them.
     """
     objs = [item.obj for item in items if item.kind in ("meeting", "letter")]
-    wanted = {obj: [int(pk) for pk in (obj.target_ids or "").split(",") if pk] for obj in objs}
+    wanted = {obj: split_ids(obj.target_ids) for obj in objs}
     if targets is None:
         targets = Target.objects.in_bulk({pk for pks in wanted.values() for pk in pks}) if objs else {}
     for obj, pks in wanted.items():

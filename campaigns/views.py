@@ -8,12 +8,13 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.fragments import cached_fragment
+from core.fragments import cached_fragment, minute, query_vary
 from jurisdictions.models import Jurisdiction
-from resources.selectors import assignments_for_campaign
+from resources.selectors import assignments_for_campaign, new_assignment_ids
 from resources.templatetags.resource_tags import assignments_panel
 
 from . import selectors, services
@@ -46,36 +47,49 @@ def page_number(request, name="page"):
 # --- list and detail -----------------------------------------------------------------------------
 
 
+# The kinds of data a list of campaigns shows (core.generations).
+CAMPAIGN_LIST_KINDS = ("campaigns", "people", "places")
+
+
 @login_required
 def campaign_list(request):
-    from core.selectors import page_rows
+    """The campaign list, kept in the cache (core.fragments) for readers who see the same campaigns."""
+    from core.selectors import page_rows, visibility_scope
 
     visible = campaigns_visible_to(request.user)
-    filterset = CampaignFilter(request.GET or None, queryset=visible, request=request)
-    sort = request.GET.get("sort") or DEFAULT_SORT
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
-    # Filters that are not understood show an empty list with the form's errors, never everything.
-    campaigns = visible.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-    campaigns = selectors.campaign_list(base=campaigns).order_by(*SORTS[sort])
-    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    return render(
-        request,
-        "campaigns/campaign_list.html",
-        {
+    now = timezone.now()
+
+    def context():
+        filterset = CampaignFilter(request.GET or None, queryset=visible, request=request)
+        sort = request.GET.get("sort") or DEFAULT_SORT
+        if sort not in SORTS:
+            sort = DEFAULT_SORT
+        # Filters that are not understood show an empty list with the form's errors, never everything.
+        campaigns = visible.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+        campaigns = selectors.campaign_list(base=campaigns).order_by(*SORTS[sort])
+        page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        return {
             "filter": filterset,
             "page": page,
-            "rows": page_rows(page),
+            "rows": page_rows(page, now=now),
             "sort": sort,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "can_create": can_manage_campaigns(request.user),
-        },
+        }
+
+    body = cached_fragment(
+        request,
+        "campaigns/_campaign_list_page.html",
+        vary=(visibility_scope(request.user, visible), query_vary(request), minute(now)),
+        kinds=CAMPAIGN_LIST_KINDS,
+        context=context,
     )
+    return render(request, "campaigns/campaign_list.html", {"body": body})
 
 
 TIMELINE_KINDS = {"stage", "meetings", "requests", "letters", "deadlines", "resources"}
@@ -90,7 +104,8 @@ CAMPAIGN_PAGE_KINDS = ("people", "places", "resources", "questions")
 def campaign_detail(request, pk):
     """The campaign page: all but the reader's own resource list is kept in the cache (core.fragments)
     until anything it shows changes; a page served from the cache reads the campaign and the list only."""
-    campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_page_queryset())
+    queryset = selectors.campaign_page_queryset().annotate(new_assignments=new_assignment_ids(request.user))
+    campaign = campaign_for_user(request.user, pk, queryset=queryset)
     kind = request.GET.get("kind")
     if kind not in TIMELINE_KINDS:
         kind = None

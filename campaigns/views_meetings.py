@@ -5,11 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.fragments import cached_fragment, minute, query_vary
 
 from . import selectors, services
 from .access import campaign_for_user
@@ -33,7 +36,32 @@ def _question_rows(question_set):
 
 
 def _meeting_form(request, campaign, meeting=None):
-    """New meeting and edit meeting share this: read everything once, build the forms, save or re-show."""
+    """New meeting and edit meeting share this: save and redirect, or show the form.
+
+    The empty form of a new meeting is kept in the cache (core.fragments) under the campaign's data and
+    the question sets, to the minute (it offers now as the meeting's time)."""
+    if meeting is None and request.method == "GET":
+        now = timezone.now()
+        body = cached_fragment(
+            request,
+            MEETING_FORM,
+            vary=(campaign.pk, campaign.user_can_see_confidential, query_vary(request), minute(now)),
+            kinds=(f"campaign:{campaign.pk}", "people", "questions"),
+            context=lambda: _meeting_form_state(request, campaign),
+        )
+    else:
+        state = _meeting_form_state(request, campaign, meeting)
+        if isinstance(state, HttpResponse):
+            return state
+        body = render_to_string(MEETING_FORM, state, request=request)
+    return render(request, "campaigns/meeting_form.html", {"meeting": meeting, "body": body})
+
+
+MEETING_FORM = "campaigns/_meeting_form_page.html"
+
+
+def _meeting_form_state(request, campaign, meeting=None):
+    """Read everything once, build the forms, save (a redirect) or give the form's context to show it."""
     logged = meeting is not None and not meeting.is_draft
     targets = list(campaign.targets.order_by("-votes", "name", "pk"))
     team = list(selectors.team_choices(campaign))
@@ -125,20 +153,16 @@ def _meeting_form(request, campaign, meeting=None):
         if form.errors or follow_ups.total_error_count():
             messages.error(request, _("Some fields need another look (marked below). Nothing you typed was lost."))
 
-    return render(
-        request,
-        "campaigns/meeting_form.html",
-        {
-            "campaign": campaign,
-            "meeting": meeting,
-            "form": form,
-            "follow_ups": follow_ups,
-            "chosen_set": chosen_set,
-            "logged": logged,
-            "can_see_confidential": can_see_confidential,
-            "existing_follow_ups": list(meeting.follow_ups.select_related("owner")) if logged else [],
-        },
-    )
+    return {
+        "campaign": campaign,
+        "meeting": meeting,
+        "form": form,
+        "follow_ups": follow_ups,
+        "chosen_set": chosen_set,
+        "logged": logged,
+        "can_see_confidential": can_see_confidential,
+        "existing_follow_ups": list(meeting.follow_ups.select_related("owner")) if logged else [],
+    }
 
 
 def _save(request, campaign, meeting, form, follow_ups, team, *, draft):

@@ -25,6 +25,16 @@ FRAGMENT_SECONDS = 60 * 60
 CSRF_MARK = "csrf-token-of-the-request"
 
 
+def query_vary(request):
+    """The request's query string as a value of `vary`: the same parameters in any order give one key."""
+    return tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+
+
+def minute(now):
+    """`now` to the minute, as a value of `vary` for HTML that says how long ago something was."""
+    return now.replace(second=0, microsecond=0).isoformat()
+
+
 def live_mark(name):
     return f"<!--live:{name}-->"
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.humanize.templatetags.humanize import naturalday
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +24,14 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
-from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from campaigns.access import campaigns_visible_to
 from campaigns.models import OUTCOME_STAGES, Campaign, Deadline, Goal, Meeting, Stage, StageChange, Target
 from campaigns.selectors import NO_STANCES, YES_STANCES, campaign_list
 from campaigns.templatetags.campaign_tags import STAGE_CLASSES, person
 
+from .fragments import fragment_key
 from .queries import count_of
 
 try:  # the resource library's assignments, when that app has them
@@ -415,25 +416,14 @@ def campaigns_by_county(base):
     return {fips: [total, total - won - lost, won, lost] for fips, total, won, lost in rows if fips}
 
 
-# Figures every staff member and admin sees alike are kept this long at most; any saved change to a
-# campaign or its stage makes a new key at once (see campaigns_version), this only bounds what a change
-# that bypasses save() (a bulk update, a jurisdiction moved to another county) leaves stale.
+# Figures every staff member and admin sees alike are kept this long at most; any write to a
+# campaign's data or to a place makes a new key at once (core.generations).
 FIGURES_CACHE_SECONDS = 10 * 60
 
 
 def visibility_scope(user, visible):
     """Who else sees exactly `visible` (campaigns_visible_to(user)): "all" when it is every campaign."""
     return f"user-{user.pk}" if visible.query.where else "all"
-
-
-def campaigns_version():
-    """A value that changes whenever a campaign or a stage change is saved, added or deleted (one query)."""
-    latest_change = StageChange.objects.order_by("-pk").values("pk")[:1]
-    version = Campaign.objects.aggregate(
-        n=Count("pk"), last=Max("pk"), changed=Max("updated_at"), stage_change=Max(Subquery(latest_change))
-    )
-    changed = version["changed"].timestamp() if version["changed"] else 0
-    return f"{version['n']}.{version['last']}.{changed}.{version['stage_change']}"
 
 
 def campaign_figures(base, *, today=None):
@@ -448,12 +438,10 @@ def campaign_figures(base, *, today=None):
 def cached_figures(scope, make, *, today):
     """make(), the figures of the campaigns readers of `scope` see (visibility_scope), kept in the cache.
 
-    The key holds the scope, campaigns_version(), the day, the time zone and the language: what is
-    cached for one reader is shown only to readers who may see the same campaigns, and any saved
-    change to a campaign or its stage makes a new key. One query when cached.
+    What is cached for one reader is shown only to readers who may see the same campaigns, and the
+    key is that of a fragment (core.fragments.fragment_key: generations, day, time zone, language).
     """
-    zone = timezone.get_current_timezone_name()
-    key = f"dashboard:figures:v1:{scope}:{campaigns_version()}:{today.isoformat()}:{zone}:{get_language()}"
+    key = fragment_key("dashboard-figures", (scope, today.isoformat()), ("campaigns", "places"))
     figures = cache.get(key)
     if figures is None:
         figures = make()

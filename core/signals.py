@@ -24,6 +24,7 @@ CAMPAIGN_PATHS = {
     "campaigns.Deadline": ("campaign_id",),
     "campaigns.Letter": ("campaign_id",),
     "resources.Assignment": ("campaign_id",),
+    "resources.AssignmentOpen": ("assignment", "campaign_id"),  # what is new to a reader
 }
 
 # Shared data: the generations a write of any row renews.

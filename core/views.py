@@ -1,6 +1,7 @@
 """The dashboard at `/`, the exports of every list, the campaign status report and the health check."""
 
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,7 @@ from core.access import sign_in_required
 from jurisdictions.models import PolicyLevel
 
 from . import exports, selectors
+from .fragments import cached_fragment, minute, query_vary
 from .roles import is_staff_member
 
 
@@ -71,15 +73,31 @@ STATUS_PAGE_SIZE = 25
 CHART_STATES = 12
 
 
+# The kinds of data the dashboards show (core.generations).
+DASHBOARD_KINDS = ("campaigns", "people", "places", "resources")
+
+
 @login_required
 def home(request):
-    if is_staff_member(request.user):
-        return _staff_dashboard(request)
-    return render(request, "core/home.html", {"role": "organizer", **selectors.organizer_dashboard(request.user)})
-
-
-def _staff_dashboard(request):
+    """The dashboard, kept in the cache (core.fragments) for its reader: it holds their own deadlines."""
     now = timezone.now()
+    if is_staff_member(request.user):
+        role, template = "staff", "core/_dashboard_staff.html"
+        context = partial(_staff_dashboard, request, now)
+    else:
+        role, template = "organizer", "core/_dashboard_organizer.html"
+        context = partial(selectors.organizer_dashboard, request.user, now=now)
+    body = cached_fragment(
+        request,
+        template,
+        vary=(request.user.pk, query_vary(request), minute(now)),
+        kinds=DASHBOARD_KINDS,
+        context=lambda: {"role": role, **context()},
+    )
+    return render(request, "core/home.html", {"role": role, "body": body})
+
+
+def _staff_dashboard(request, now):
     today = timezone.localdate(now)
     visible = campaigns_visible_to(request.user)
     filterset = CampaignFilter(request.GET or None, queryset=visible, request=request)
@@ -118,7 +136,7 @@ def _staff_dashboard(request):
         "my_deadlines_more": my_deadlines_more,
         "quiet_days": selectors.QUIET_DAYS,
     }
-    return render(request, "core/home.html", context)
+    return context
 
 
 class CountedPaginator(Paginator):

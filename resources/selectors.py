@@ -18,6 +18,7 @@ from django.db.models import (
 )
 
 from campaigns.access import campaigns_visible_to
+from core.queries import ids_of
 
 from .models import Assignment, AssignmentOpen, Audience, Resource, ResourceAudience, Topic
 
@@ -245,16 +246,15 @@ def assignments_for_campaign(campaign, user):
     )
 
 
-def new_assignment_ids(campaign, user):
-    """The ids of the campaign's active assignments new to `user` (is_new): what makes the list on the
-    campaign page differ from reader to reader. For a reader who may see the campaign."""
-    return list(
-        Assignment.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
+def new_assignment_ids(user):
+    """For a campaign row: the ids of its active assignments new to `user` (is_new), comma-separated (ids_of),
+    what makes the list on the campaign page differ from reader to reader. For a reader who may see it."""
+    new = (
+        Assignment.objects.filter(withdrawn_at__isnull=True)
         .exclude(assigned_by=user.pk)
         .exclude(Exists(AssignmentOpen.objects.filter(assignment=OuterRef("pk"), user=user)))
-        .order_by("pk")
-        .values_list("pk", flat=True)
     )
+    return ids_of(new, "campaign")
 
 
 def assignments_of_resource(resource, user):

@@ -7,7 +7,7 @@ from django import template
 
 from core.fragments import cached_fragment
 from core.roles import is_staff_member
-from resources.selectors import assignments_for_campaign, new_assignment_ids
+from resources.selectors import assignments_for_campaign
 
 register = template.Library()
 
@@ -35,13 +35,15 @@ def campaign_assignments(context, campaign, assignments=None):
 def assignments_panel(request, campaign, assignments):
     """The list as HTML from the cache (core.fragments), for a view that places it itself: the campaign page.
 
-    What is new differs from reader to reader: the key holds the ids of the assignments new to this one.
+    What is new differs from reader to reader: the key holds the ids of the assignments new to this one,
+    read with the campaign (its `new_assignments`: resources.selectors.new_assignment_ids).
     `assignments()` reads the list when it is not cached.
     """
     return cached_fragment(
         request,
         PANEL,
-        vary=(campaign.pk, is_staff_member(request.user), *new_assignment_ids(campaign, request.user)),
+        # The path: the withdraw links come back to it.
+        vary=(campaign.pk, is_staff_member(request.user), campaign.new_assignments or "", request.get_full_path()),
         kinds=(f"campaign:{campaign.pk}", "resources", "people"),
         context=lambda: _panel_context(request, campaign, assignments()),
     )
