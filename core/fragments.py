@@ -52,6 +52,16 @@ def fragment_key(name, vary, kinds):
     return f"fragment:{name}:{digest}"
 
 
+def cached(name, *, vary, kinds, make, timeout=FRAGMENT_SECONDS):
+    """make(), kept in the cache under fragment_key(name, vary, kinds): for values that are not HTML."""
+    key = fragment_key(name, vary, kinds)
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, timeout)
+    return value
+
+
 def cached_fragment(request, template_name, *, vary, kinds, context, live=None):
     """The HTML of `template_name` from the cache, or rendered (context() gives its context) and kept.
 
@@ -59,14 +69,14 @@ def cached_fragment(request, template_name, *, vary, kinds, context, live=None):
     the language, the time zone and the day (always in the key). `live`: {name: HTML} put in at
     {{ live.name }}, made for this request and never cached.
     """
-    key = fragment_key(template_name, vary, kinds)
-    html = cache.get(key)
-    if html is None:
+
+    def make():
         values = context()
         values["csrf_token"] = CSRF_MARK
         values["live"] = {name: mark_safe(live_mark(name)) for name in live or {}}
-        html = render_to_string(template_name, values, request=request)
-        cache.set(key, html, FRAGMENT_SECONDS)
+        return render_to_string(template_name, values, request=request)
+
+    html = cached(template_name, vary=vary, kinds=kinds, make=make)
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, get_token(request))
     for name, part in (live or {}).items():

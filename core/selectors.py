@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.humanize.templatetags.humanize import naturalday
-from django.core.cache import cache
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
@@ -31,7 +30,7 @@ from campaigns.models import OUTCOME_STAGES, Campaign, Deadline, Goal, Meeting, 
 from campaigns.selectors import NO_STANCES, YES_STANCES, campaign_list
 from campaigns.templatetags.campaign_tags import STAGE_CLASSES, person
 
-from .fragments import fragment_key
+from .fragments import cached
 from .queries import count_of
 
 try:  # the resource library's assignments, when that app has them
@@ -439,14 +438,15 @@ def cached_figures(scope, make, *, today):
     """make(), the figures of the campaigns readers of `scope` see (visibility_scope), kept in the cache.
 
     What is cached for one reader is shown only to readers who may see the same campaigns, and the
-    key is that of a fragment (core.fragments.fragment_key: generations, day, time zone, language).
+    key is that of a fragment (core.fragments.cached: generations, day, time zone, language).
     """
-    key = fragment_key("dashboard-figures", (scope, today.isoformat()), ("campaigns", "places"))
-    figures = cache.get(key)
-    if figures is None:
-        figures = make()
-        cache.set(key, figures, FIGURES_CACHE_SECONDS)
-    return figures
+    return cached(
+        "dashboard-figures",
+        vary=(scope, today.isoformat()),
+        kinds=("campaigns", "places"),
+        make=make,
+        timeout=FIGURES_CACHE_SECONDS,
+    )
 
 
 # --- rows of the campaign list and the status table ----------------------------------------------
