@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core import generations
+
 from .models import Agreement287g, Dimension, Jurisdiction, PolicyRecord, State, StateLaw
 from .selectors import (
     agreement_dates,
@@ -81,6 +83,7 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
             Jurisdiction.objects.bulk_update(updates, list(fields), batch_size=500)
             changed += len(updates)
     if changed:
+        generations.renew("places")  # a bulk_update() sends no signal
         transaction.on_commit(map_cache_clear)
     return changed
 
@@ -107,6 +110,7 @@ def states_refresh_floor(*, states=None):
             updates.append(state)
     if updates:
         State.objects.bulk_update(updates, ["law_floor"])
+        generations.renew("places")  # a bulk_update() sends no signal
     transaction.on_commit(map_cache_clear)
     return len(updates)
 
@@ -170,6 +174,8 @@ def agreement_policy_records_sync(*, agreements):
                 )
             )
     PolicyRecord.objects.bulk_create(new, batch_size=500)
+    if new:
+        generations.renew("places")  # a bulk_create() sends no signal
     return len(new)
 
 

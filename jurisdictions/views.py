@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.access import staff_required
+from core.fragments import cached, cached_fragment
 from core.roles import is_staff_member
 
 from . import selectors, services
@@ -25,9 +26,31 @@ from .forms import DOCUMENT_TYPES, PolicyRecordForm
 from .models import Dimension, Jurisdiction, Model287g, PolicyLevel, PolicyRecord, StateFloor
 
 PAGE_SIZES = [25, 50, 100, 200]
+PAGE_SIZE_VALUES = {str(size) for size in PAGE_SIZES}
 DEFAULT_PAGE_SIZE = 50
 # Shown on the page for each sort key, in this order.
 SORT_COLUMNS = ["name", "state", "population", "level", "updated"]
+# The list's parameters in the order its filter form sends them, then the page its links add. A
+# request's own are put in this order, so that addresses asking for the same list share one cached
+# copy, and the links the page writes stay those it wrote from the form's addresses.
+LIST_PARAMETERS = [
+    "q",
+    "state",
+    "level",
+    "has_287g",
+    "model_287g",
+    "law_floor",
+    "population_min",
+    "population_max",
+    "kind",
+    "include_legacy",
+    "per_page",
+    "sort",
+    "page",
+]
+# Kinds of data (core.generations) the list and the county page show.
+PLACE_KINDS = ("places",)
+COUNTY_PAGE_KINDS = ("places", "people")
 
 
 def _page_size(value):
@@ -36,6 +59,39 @@ def _page_size(value):
     except (TypeError, ValueError):
         return DEFAULT_PAGE_SIZE
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def _list_query(params):
+    """The list's parameters of `params` (a request's GET) in LIST_PARAMETERS order, the last value of
+    each, as the page reads them: all the list and its links depend on.
+
+    A page size, sort or page number the list cannot use is left out: the page shows the default then,
+    as it would with the value.
+    """
+    query = QueryDict(mutable=True)
+    for name in LIST_PARAMETERS:
+        if name not in params:
+            continue
+        value = params[name]
+        if name == "per_page":
+            value = value if value in PAGE_SIZE_VALUES else None
+        elif name == "sort":
+            value = value if selectors.jurisdiction_sort_key(value) == value else None
+        elif name == "page":
+            try:
+                value = str(int(value))
+            except ValueError:
+                value = None
+        if value is not None:
+            query[name] = value
+    return query
+
+
+def _export_links(request, export, export_class):
+    """The list's export links, for the request's own query string: never part of a cached copy."""
+    return get_template("core/export_links.html").render(
+        {"request": request, "export": export, "export_class": export_class}
+    )
 
 
 # Stands for the pk in a URL reversed once per page; each row's URL is this with its own pk.
@@ -83,18 +139,25 @@ def _list_rows(jurisdictions):
     return rows
 
 
-@public_or_login
-def jurisdiction_list(request):
-    filterset = JurisdictionFilter(request.GET, queryset=selectors.jurisdiction_list_page())
-    per_page = _page_size(request.GET.get("per_page"))
-    if filterset.is_valid():
-        jurisdictions, sort = selectors.jurisdiction_list_ordered(filterset.qs, request.GET.get("sort"))
-        status = 200
+class FiltersUnreadable(Exception):
+    """A list's filter value that cannot be read: its page answers 400 with `context`, and is never kept."""
+
+    def __init__(self, context):
+        super().__init__("filters unreadable")
+        self.context = context
+
+
+def _list_context(query):
+    """Everything the list shows for `query`; FiltersUnreadable when a filter value cannot be read."""
+    filterset = JurisdictionFilter(query, queryset=selectors.jurisdiction_list_page())
+    valid = filterset.is_valid()
+    if valid:
+        jurisdictions, sort = selectors.jurisdiction_list_ordered(filterset.qs, query.get("sort"))
     else:
-        # A filter value we cannot read: say which on the form, list nothing, and answer 400.
-        jurisdictions, sort = Jurisdiction.objects.none(), selectors.jurisdiction_sort_key(request.GET.get("sort"))
-        status = 400
-    page = Paginator(jurisdictions, per_page).get_page(request.GET.get("page"))
+        # Say which on the form and list nothing.
+        jurisdictions, sort = Jurisdiction.objects.none(), selectors.jurisdiction_sort_key(query.get("sort"))
+    per_page = _page_size(query.get("per_page"))
+    page = Paginator(jurisdictions, per_page).get_page(query.get("page"))
     context = {
         "filter": filterset,
         "page": page,
@@ -103,8 +166,41 @@ def jurisdiction_list(request):
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
         "sort_columns": SORT_COLUMNS,
+        "query": query,
     }
-    return render(request, "jurisdictions/list.html", context, status=status)
+    if not valid:
+        raise FiltersUnreadable(context)
+    return context
+
+
+@public_or_login
+def jurisdiction_list(request):
+    """The list is the same for every signed-in reader: kept in the cache (core.fragments) under the
+    places' generation and the list's parameters until a place changes. A cached list reads nothing,
+    not even its filters: only a list whose filters could be read is kept, and whether they can is a
+    matter of the places (the states) and the parameters alone.
+
+    A public visitor's list is not kept: anyone's query string, free text included, would fill the
+    shared cache.
+    """
+    query = _list_query(request.GET)
+    live = {"export": _export_links(request, "jurisdictions", "btn-group-sm ms-auto")}
+    try:
+        if request.user.is_authenticated:
+            content = cached_fragment(
+                request,
+                "jurisdictions/_list_page.html",
+                vary=(query.urlencode(),),
+                kinds=PLACE_KINDS,
+                context=lambda: _list_context(query),
+                live=live,
+            )
+        else:
+            content = render_to_string("jurisdictions/_list_page.html", {**_list_context(query), "live": live}, request)
+    except FiltersUnreadable as unreadable:
+        content = render_to_string("jurisdictions/_list_page.html", {**unreadable.context, "live": live}, request)
+        return render(request, "jurisdictions/list.html", {"content": content}, status=400)
+    return render(request, "jurisdictions/list.html", {"content": content})
 
 
 def _campaign_links(campaigns):
@@ -121,28 +217,82 @@ def _campaign_links(campaigns):
     return links
 
 
+def _campaigns_panel(request, pk):
+    """The county page's campaigns as this reader may see them; nothing for anonymous visitors.
+
+    Kept in the cache apart from the page, per reader's scope (staff see every campaign, anyone else
+    those of their own teams: campaigns.access.campaigns_visible_to), so that a campaign's write (a
+    meeting logged, a deadline met) renews this short list and not the county's page. A place's write
+    renews both: a page built anew reads all it shows anew, in as many queries whatever was cached.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    scope = "staff" if is_staff_member(user) else f"user:{user.pk}"
+    return cached_fragment(
+        request,
+        "jurisdictions/partials/campaigns.html",
+        vary=(pk, scope),
+        kinds=("campaigns", *COUNTY_PAGE_KINDS),
+        # None until the campaigns app can answer. Of the jurisdiction, only its id is read.
+        context=lambda: {
+            "campaigns": _campaign_links(
+                selectors.jurisdiction_campaigns_for_user(jurisdiction=Jurisdiction(pk=pk), user=user)
+            )
+        },
+    )
+
+
+def _page_title(pk):
+    """The page's title, the jurisdiction's name and state, kept in the cache with the places; Http404 for no
+    such jurisdiction (before anything else of the page is read or kept)."""
+
+    def read():
+        row = Jurisdiction.objects.filter(pk=pk).values_list("name", "state__postal").first()
+        if row is None:
+            raise Http404("No such jurisdiction.")
+        return ", ".join(row)
+
+    return cached("jurisdictions:title", vary=(pk,), kinds=PLACE_KINDS, make=read)
+
+
 @public_or_login
 def jurisdiction_detail(request, pk):
-    try:
-        jurisdiction, cities = selectors.jurisdiction_page(pk)
-    except Jurisdiction.DoesNotExist:
-        raise Http404("No such jurisdiction.") from None
-    state = jurisdiction.state
-    context = {
-        "jurisdiction": jurisdiction,
-        "history": selectors.dimension_history(jurisdiction),
-        "laws": list(state.laws.all()),
-        "records_law": getattr(state, "records_law", None),
-        "agencies": list(jurisdiction.agencies.all()),
-        "agreements": list(jurisdiction.agreements.all()),
-        "cities": cities,
-        "can_edit": is_staff_member(request.user),
-        # None until the campaigns app can answer; never anything for anonymous visitors.
-        "campaigns": _campaign_links(
-            selectors.jurisdiction_campaigns_for_user(jurisdiction=jurisdiction, user=request.user)
-        ),
-    }
-    return render(request, "jurisdictions/detail.html", context)
+    """The county page: kept in the cache (core.fragments) under the generations of places and people
+    (who entered a record), per jurisdiction and what the reader may see of it. A cached page reads
+    nothing from the database; its title and the reader's campaigns are kept in the cache apart."""
+    title = _page_title(pk)
+    signed_in = request.user.is_authenticated
+    staff = is_staff_member(request.user)
+
+    def context():
+        try:
+            jurisdiction, cities = selectors.jurisdiction_page(pk)
+        except Jurisdiction.DoesNotExist:
+            raise Http404("No such jurisdiction.") from None
+        state = jurisdiction.state
+        return {
+            "jurisdiction": jurisdiction,
+            "history": selectors.dimension_history(jurisdiction),
+            "laws": list(state.laws.all()),
+            "records_law": getattr(state, "records_law", None),
+            "agencies": list(jurisdiction.agencies.all()),
+            "agreements": list(jurisdiction.agreements.all()),
+            "cities": cities,
+            "can_edit": staff,
+            # Who entered a record is named to signed-in readers only.
+            "signed_in": signed_in,
+        }
+
+    content = cached_fragment(
+        request,
+        "jurisdictions/_detail_page.html",
+        vary=(pk, signed_in, staff),
+        kinds=COUNTY_PAGE_KINDS,
+        context=context,
+        live={"campaigns": _campaigns_panel(request, pk)},
+    )
+    return render(request, "jurisdictions/detail.html", {"title": title, "content": content})
 
 
 @staff_required

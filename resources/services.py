@@ -56,6 +56,8 @@ def _set_relations(resource, *, topics, states, audiences):
         ResourceAudience.objects.bulk_create(
             [ResourceAudience(resource=resource, audience=audience) for audience in sorted(wanted - have)]
         )
+        if wanted - have:
+            generations.renew("resources")  # a bulk_create() sends no signal
 
 
 def _check_links(resource):

@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.access import campaign_for_user
 from core.access import sign_in_required, staff_required
+from core.fragments import cached_fragment
 from core.roles import is_staff_member
 
 from . import selectors, services
@@ -34,6 +36,12 @@ from .letters import MERGE_FIELDS
 from .models import Assignment, Audience, Kind, Language, Resource
 
 PAGE_SIZE = 20
+# The list's parameters in the order its forms send them, then the page its links add. A request's own
+# are put in this order, so that addresses asking for the same list share one cached copy, and the
+# links the page writes stay those it wrote from the forms' addresses.
+LIST_PARAMETERS = ["q", "kind", "topic", "language", "audience", "state", "year", "sort", "page"]
+# Kinds of data (core.generations) the list shows: the library, and the states' names.
+LIST_KINDS = ("resources", "places")
 
 
 # Stands for the pk in a URL reversed once per page; each card's URL is this with its own pk.
@@ -136,30 +144,96 @@ def _cards(resources):
     return cards
 
 
-def resource_list(request):
-    queryset = library_visible_to(request.user, selectors.resource_list_page_queryset())
-    filterset = ResourceFilter(request.GET, queryset=queryset)
-    if filterset.is_valid():
-        sort = selectors.sort_key(request.GET.get("sort"), searching=filterset.searching)
-        resources = selectors.resource_list_ordered(filterset.qs, sort)
-        status = 200
-    else:
-        # A filter value we cannot read: say which on the form, list nothing, and answer 400.
-        sort = selectors.sort_key(request.GET.get("sort"), searching=False)
-        resources = Resource.objects.none()
-        status = 400
-    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
-    staff = is_staff_member(request.user)
+def _list_query(params):
+    """The list's parameters of `params` (a request's GET) in LIST_PARAMETERS order, the last value of
+    each, as the page reads them: all the list and its links depend on.
+
+    A sort or page number the list cannot use is left out: the page shows the default then, as it
+    would with the value.
+    """
+    query = QueryDict(mutable=True)
+    for name in LIST_PARAMETERS:
+        if name not in params:
+            continue
+        value = params[name]
+        if name == "sort":
+            value = value if value in selectors.SORTS else None
+        elif name == "page":
+            try:
+                value = str(int(value))
+            except ValueError:
+                value = None
+        if value is not None:
+            query[name] = value
+    return query
+
+
+class FiltersUnreadable(Exception):
+    """A list's filter value that cannot be read: its page answers 400 with `context`, and is never kept."""
+
+    def __init__(self, context):
+        super().__init__("filters unreadable")
+        self.context = context
+
+
+def _list_context(query, user, *, staff):
+    """Everything the list shows `user` for `query`; FiltersUnreadable when a filter value cannot be read."""
+    filterset = ResourceFilter(query, queryset=library_visible_to(user, selectors.resource_list_page_queryset()))
+    valid = filterset.is_valid()
+    sort = selectors.sort_key(query.get("sort"), searching=filterset.searching)
+    # Say which value cannot be read on the form, and list nothing.
+    resources = selectors.resource_list_ordered(filterset.qs, sort) if valid else Resource.objects.none()
+    page = Paginator(resources, PAGE_SIZE).get_page(query.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "cards": _cards(page.object_list),
         "sort": sort,
         "searching": filterset.searching,
+        "signed_in": user.is_authenticated,
         "is_staff": staff,
         "waiting": Resource.objects.filter(status=Resource.Status.SUGGESTED).count() if staff else 0,
+        "query": query,
     }
-    return render(request, "resources/list.html", context, status=status)
+    if not valid:
+        raise FiltersUnreadable(context)
+    return context
+
+
+def resource_list(request):
+    """The list is the same for every signed-in reader of a role: kept in the cache (core.fragments)
+    under the generations of the library and the states, per staff or not and the list's parameters.
+    A cached list reads nothing, not even its filters: only a list whose filters could be read is kept,
+    and whether they can is a matter of the topics, the states and the parameters alone.
+
+    A public visitor's list is not kept: anyone's search text would fill the shared cache.
+    """
+    user = request.user
+    staff = is_staff_member(user)
+    query = _list_query(request.GET)
+    # The export links are for the request's own query string: never part of a cached copy.
+    live = {
+        "export": get_template("core/export_links.html").render(
+            {"request": request, "export": "resources", "export_class": "btn-group-sm"}
+        )
+    }
+    try:
+        if user.is_authenticated:
+            content = cached_fragment(
+                request,
+                "resources/_list_page.html",
+                vary=(query.urlencode(), "staff" if staff else "signed-in"),
+                kinds=LIST_KINDS,
+                context=lambda: _list_context(query, user, staff=staff),
+                live=live,
+            )
+        else:
+            values = _list_context(query, user, staff=staff)
+            content = render_to_string("resources/_list_page.html", {**values, "live": live}, request)
+    except FiltersUnreadable as unreadable:
+        content = render_to_string("resources/_list_page.html", {**unreadable.context, "live": live}, request)
+        return render(request, "resources/list.html", {"content": content}, status=400)
+    return render(request, "resources/list.html", {"content": content})
 
 
 @login_for_anonymous
