@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db.models import (
+    Count,
     Exists,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -58,13 +61,8 @@ def campaign_has_overdue():
 
 
 def campaign_page_queryset():
-    """Campaigns with what their page's header shows: jurisdiction, state, records law, lead, and the open
-    and overdue deadline counts (one query)."""
-    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN)
-    return Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead").annotate(
-        open_deadline_count=count_of(open_deadlines, "campaign"),
-        overdue_deadline_count=count_of(open_deadlines.filter(due_date__lt=_today()), "campaign"),
-    )
+    """Campaigns with what their page's header shows: jurisdiction, state, records law, lead (one query)."""
+    return Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead")
 
 
 def campaign_page_prefetches():
@@ -121,12 +119,23 @@ def whip_count(campaign, targets):
 
 
 def campaign_deadlines_ahead(campaign, *, limit=10):
-    """Open deadlines, overdue first then soonest (one query; their counts come with the campaign's page)."""
-    return list(
+    """(open deadlines, overdue first then soonest, at most `limit`; how many are open; how many overdue).
+
+    One query: the counts are window functions over all the campaign's open deadlines, worked out before
+    the limit.
+    """
+    deadlines = list(
         Deadline.objects.filter(campaign=campaign, status=Deadline.Status.OPEN)
         .select_related("owner", "records_request__law")
+        .annotate(
+            open_total=Window(Count("pk")),
+            overdue_total=Window(Count("pk", filter=Q(due_date__lt=_today()))),
+        )
         .order_by("due_date", "due_time", "pk")[:limit]
     )
+    if not deadlines:
+        return [], 0, 0
+    return deadlines, deadlines[0].open_total, deadlines[0].overdue_total
 
 
 @dataclass

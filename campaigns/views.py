@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.fragments import cached_fragment, minute, query_vary
 from jurisdictions.models import Jurisdiction
-from resources.selectors import assignments_for_campaign, new_assignment_ids
+from resources.selectors import assignments_for_campaign
 from resources.templatetags.resource_tags import assignments_panel
 
 from . import selectors, services
@@ -104,8 +104,7 @@ CAMPAIGN_PAGE_KINDS = ("people", "places", "resources", "questions")
 def campaign_detail(request, pk):
     """The campaign page: all but the reader's own resource list is kept in the cache (core.fragments)
     until anything it shows changes; a page served from the cache reads the campaign and the list only."""
-    queryset = selectors.campaign_page_queryset().annotate(new_assignments=new_assignment_ids(request.user))
-    campaign = campaign_for_user(request.user, pk, queryset=queryset)
+    campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_page_queryset())
     kind = request.GET.get("kind")
     if kind not in TIMELINE_KINDS:
         kind = None
@@ -131,15 +130,16 @@ def campaign_detail(request, pk):
             targets={target.pk: target for target in targets},
             assignments=assignments(),
         )
+        deadlines, open_count, overdue_count = selectors.campaign_deadlines_ahead(campaign)
         return {
             "campaign": campaign,
             "targets": targets,
             "whip": selectors.whip_count(campaign, targets),
             "team": list(campaign.memberships.all()),
             "stage_changes": stage_changes,
-            "deadlines": selectors.campaign_deadlines_ahead(campaign),
-            "overdue_count": campaign.overdue_deadline_count,
-            "open_count": campaign.open_deadline_count,
+            "deadlines": deadlines,
+            "overdue_count": overdue_count,
+            "open_count": open_count,
             "timeline": timeline,
             "timeline_kind": kind,
             "timeline_page": timeline_page,

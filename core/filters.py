@@ -9,3 +9,11 @@ class StatePostalFilterSet(django_filters.FilterSet):
             data = data.copy()
             data["state"] = data["state"].strip().upper()
         super().__init__(data, *args, **kwargs)
+
+
+class FiltersUnreadable(Exception):
+    """A list's filter value that cannot be read: its page answers 400 with `context`, and is never kept."""
+
+    def __init__(self, context):
+        super().__init__("filters unreadable")
+        self.context = context

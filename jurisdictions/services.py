@@ -1,8 +1,5 @@
 """Writes of jurisdiction data. Every change to policy goes through here so the stored level stays true."""
 
-import secrets
-
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,29 +14,21 @@ from .selectors import (
     strongest_287g_model,
 )
 
-# The map's current generation: a short random token. Every built copy of the map is tagged with the
-# generation read before its data, and a copy is served only while its tag is still the generation in
-# the cache. Deleting this key (or a policy change committing) makes every process build anew.
-MAP_CACHE_KEY = "jurisdictions:map-generation"
-
-
-def _new_map_generation():
-    return secrets.token_hex(8)
+# The map is built from places only: its generation is that of "places" (core.generations), with the
+# epoch. Every built copy of the map is tagged with the generation read before its data, and a copy is
+# served only while its tag is still current. Deleting this key (or any write to a place committing)
+# makes every process build anew.
+MAP_CACHE_KEY = generations.PREFIX + "places"
 
 
 def map_generation():
-    """The map's current generation, starting one when the cache holds none (first use, eviction, a flush)."""
-    generation = cache.get(MAP_CACHE_KEY)
-    if generation is None:
-        cache.add(MAP_CACHE_KEY, _new_map_generation(), None)
-        # Whoever added first wins; a cache that keeps nothing still gets a generation of its own.
-        generation = cache.get(MAP_CACHE_KEY) or _new_map_generation()
-    return generation
+    """The map's current generation."""
+    return ":".join(generations.current("places"))
 
 
 def map_cache_clear():
     """Start a new generation of the map: copies built from data read before this (anywhere) are dropped."""
-    cache.set(MAP_CACHE_KEY, _new_map_generation(), None)
+    generations.renew("places")
 
 
 def jurisdictions_refresh_policy(*, jurisdiction_ids):
@@ -83,8 +72,7 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
             Jurisdiction.objects.bulk_update(updates, list(fields), batch_size=500)
             changed += len(updates)
     if changed:
-        generations.renew("places")  # a bulk_update() sends no signal
-        transaction.on_commit(map_cache_clear)
+        map_cache_clear()  # a bulk_update() sends no signal
     return changed
 
 
@@ -110,8 +98,7 @@ def states_refresh_floor(*, states=None):
             updates.append(state)
     if updates:
         State.objects.bulk_update(updates, ["law_floor"])
-        generations.renew("places")  # a bulk_update() sends no signal
-    transaction.on_commit(map_cache_clear)
+    map_cache_clear()  # a bulk_update() sends no signal
     return len(updates)
 
 
@@ -175,7 +162,7 @@ def agreement_policy_records_sync(*, agreements):
             )
     PolicyRecord.objects.bulk_create(new, batch_size=500)
     if new:
-        generations.renew("places")  # a bulk_create() sends no signal
+        map_cache_clear()  # a bulk_create() sends no signal
     return len(new)
 
 

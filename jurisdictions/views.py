@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.access import staff_required
+from core.filters import FiltersUnreadable
 from core.fragments import cached, cached_fragment
 from core.roles import is_staff_member
 
@@ -137,14 +138,6 @@ def _list_rows(jurisdictions):
             }
         )
     return rows
-
-
-class FiltersUnreadable(Exception):
-    """A list's filter value that cannot be read: its page answers 400 with `context`, and is never kept."""
-
-    def __init__(self, context):
-        super().__init__("filters unreadable")
-        self.context = context
 
 
 def _list_context(query):

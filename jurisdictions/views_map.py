@@ -16,9 +16,8 @@ from .access import map_is_public, public_or_login
 from .models import State, StateFloor
 
 MAP_PAYLOAD_KEY = "jurisdictions:map-data:v2"
-# Policy changes start a new generation on commit (services.map_cache_clear), which no copy outlives.
-# This timeout bounds only how long a copy outlives writes that bypass the services (a name or a
-# population edited in the admin, say).
+# Any write to a place starts a new generation (services.map_generation: core.generations), which no
+# copy outlives. This timeout only frees the memory of a copy nobody asks for.
 MAP_CACHE_SECONDS = 15 * 60
 
 # This process's copy, as stored in the shared cache: (generation, expiry as a Unix time, payload).
@@ -57,7 +56,7 @@ def map_payload():
     built = (generation, time.time() + MAP_CACHE_SECONDS, payload)
     # Not stored when a change committed meanwhile: it would only push out a newer copy. (A change
     # committing right after this check is harmless too: readers compare the tag with the generation.)
-    if cache.get(services.MAP_CACHE_KEY) == generation:
+    if services.map_generation() == generation:
         cache.set(MAP_PAYLOAD_KEY, built, MAP_CACHE_SECONDS)
         _process_copy = built
     return payload

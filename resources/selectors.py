@@ -18,7 +18,6 @@ from django.db.models import (
 )
 
 from campaigns.access import campaigns_visible_to
-from core.queries import ids_of
 
 from .models import Assignment, AssignmentOpen, Audience, Resource, ResourceAudience, Topic
 
@@ -244,17 +243,6 @@ def assignments_for_campaign(campaign, user):
         .filter(campaign__in=visible)
         .order_by(F("withdrawn_at").desc(nulls_first=True), "-assigned_at", "-pk")
     )
-
-
-def new_assignment_ids(user):
-    """For a campaign row: the ids of its active assignments new to `user` (is_new), comma-separated (ids_of),
-    what makes the list on the campaign page differ from reader to reader. For a reader who may see it."""
-    new = (
-        Assignment.objects.filter(withdrawn_at__isnull=True)
-        .exclude(assigned_by=user.pk)
-        .exclude(Exists(AssignmentOpen.objects.filter(assignment=OuterRef("pk"), user=user)))
-    )
-    return ids_of(new, "campaign")
 
 
 def assignments_of_resource(resource, user):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.access import campaign_for_user
 from core.access import sign_in_required, staff_required
+from core.filters import FiltersUnreadable
 from core.fragments import cached_fragment
 from core.roles import is_staff_member
 
@@ -166,14 +167,6 @@ def _list_query(params):
         if value is not None:
             query[name] = value
     return query
-
-
-class FiltersUnreadable(Exception):
-    """A list's filter value that cannot be read: its page answers 400 with `context`, and is never kept."""
-
-    def __init__(self, context):
-        super().__init__("filters unreadable")
-        self.context = context
 
 
 def _list_context(query, user, *, staff):

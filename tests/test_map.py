@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import generations
 from jurisdictions import selectors, services, views_map
 from jurisdictions.models import Dimension, Jurisdiction, LawEffect, PolicyLevel, PolicyValue, StateLaw
 from jurisdictions.selectors import MAP_LEVELS, MODEL_287G_RANK
@@ -285,15 +286,21 @@ def test_a_process_takes_the_shared_copy_without_building(client, public_map, lo
 def test_warm_json_reads_only_the_small_generation_key(client, public_map, los_angeles, monkeypatch):
     get_json(client)
     keys = []
-    read = cache.get
+    read, read_many = cache.get, cache.get_many
 
     def recording_get(key, *args, **kwargs):
         keys.append(key)
         return read(key, *args, **kwargs)
 
+    def recording_get_many(many, *args, **kwargs):
+        keys.extend(many)
+        return read_many(many, *args, **kwargs)
+
     monkeypatch.setattr(cache, "get", recording_get)
+    monkeypatch.setattr(cache, "get_many", recording_get_many)
     get_json(client)
-    assert keys == [services.MAP_CACHE_KEY]
+    # The generations of the epoch and of places (core.generations), not the payload.
+    assert keys == [generations.PREFIX + generations.EPOCH, services.MAP_CACHE_KEY]
 
 
 def test_clearing_the_generation_key_makes_the_next_json_cold(

@@ -35,15 +35,15 @@ def campaign_assignments(context, campaign, assignments=None):
 def assignments_panel(request, campaign, assignments):
     """The list as HTML from the cache (core.fragments), for a view that places it itself: the campaign page.
 
-    What is new differs from reader to reader: the key holds the ids of the assignments new to this one,
-    read with the campaign (its `new_assignments`: resources.selectors.new_assignment_ids).
-    `assignments()` reads the list when it is not cached.
+    What is new differs from reader to reader: each reader has a copy of their own, which opening one of
+    the campaign's resources renews (core.signals: AssignmentOpen). `assignments()` reads the list when
+    it is not cached.
     """
     return cached_fragment(
         request,
         PANEL,
         # The path: the withdraw links come back to it.
-        vary=(campaign.pk, is_staff_member(request.user), campaign.new_assignments or "", request.get_full_path()),
+        vary=(campaign.pk, request.user.pk, request.get_full_path()),
         kinds=(f"campaign:{campaign.pk}", "resources", "people"),
         context=lambda: _panel_context(request, campaign, assignments()),
     )
