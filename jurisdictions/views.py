@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.access import staff_required
-from core.filters import FiltersUnreadable
+from core.filters import FiltersUnreadable, export_links, list_query, page_number_value
 from core.fragments import cached, cached_fragment
 from core.roles import is_staff_member
 
@@ -63,35 +63,15 @@ def _page_size(value):
 
 
 def _list_query(params):
-    """The list's parameters of `params` (a request's GET) in LIST_PARAMETERS order, the last value of
-    each, as the page reads them: all the list and its links depend on.
-
-    A page size, sort or page number the list cannot use is left out: the page shows the default then,
-    as it would with the value.
-    """
-    query = QueryDict(mutable=True)
-    for name in LIST_PARAMETERS:
-        if name not in params:
-            continue
-        value = params[name]
-        if name == "per_page":
-            value = value if value in PAGE_SIZE_VALUES else None
-        elif name == "sort":
-            value = value if selectors.jurisdiction_sort_key(value) == value else None
-        elif name == "page":
-            try:
-                value = str(int(value))
-            except ValueError:
-                value = None
-        if value is not None:
-            query[name] = value
-    return query
-
-
-def _export_links(request, export, export_class):
-    """The list's export links, for the request's own query string: never part of a cached copy."""
-    return get_template("core/export_links.html").render(
-        {"request": request, "export": export, "export_class": export_class}
+    """The list's parameters of `params` as the page reads them (core.filters.list_query)."""
+    return list_query(
+        params,
+        LIST_PARAMETERS,
+        {
+            "per_page": lambda value: value if value in PAGE_SIZE_VALUES else None,
+            "sort": lambda value: value if selectors.jurisdiction_sort_key(value) == value else None,
+            "page": page_number_value,
+        },
     )
 
 
@@ -177,7 +157,7 @@ def jurisdiction_list(request):
     shared cache.
     """
     query = _list_query(request.GET)
-    live = {"export": _export_links(request, "jurisdictions", "btn-group-sm ms-auto")}
+    live = {"export": export_links(request, "jurisdictions", "btn-group-sm ms-auto")}
     try:
         if request.user.is_authenticated:
             content = cached_fragment(

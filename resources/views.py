@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.access import campaign_for_user
 from core.access import sign_in_required, staff_required
-from core.filters import FiltersUnreadable
+from core.filters import FiltersUnreadable, export_links, list_query, page_number_value
 from core.fragments import cached_fragment
 from core.roles import is_staff_member
 
@@ -146,27 +146,12 @@ def _cards(resources):
 
 
 def _list_query(params):
-    """The list's parameters of `params` (a request's GET) in LIST_PARAMETERS order, the last value of
-    each, as the page reads them: all the list and its links depend on.
-
-    A sort or page number the list cannot use is left out: the page shows the default then, as it
-    would with the value.
-    """
-    query = QueryDict(mutable=True)
-    for name in LIST_PARAMETERS:
-        if name not in params:
-            continue
-        value = params[name]
-        if name == "sort":
-            value = value if value in selectors.SORTS else None
-        elif name == "page":
-            try:
-                value = str(int(value))
-            except ValueError:
-                value = None
-        if value is not None:
-            query[name] = value
-    return query
+    """The list's parameters of `params` as the page reads them (core.filters.list_query)."""
+    return list_query(
+        params,
+        LIST_PARAMETERS,
+        {"sort": lambda value: value if value in selectors.SORTS else None, "page": page_number_value},
+    )
 
 
 def _list_context(query, user, *, staff):
@@ -205,11 +190,7 @@ def resource_list(request):
     staff = is_staff_member(user)
     query = _list_query(request.GET)
     # The export links are for the request's own query string: never part of a cached copy.
-    live = {
-        "export": get_template("core/export_links.html").render(
-            {"request": request, "export": "resources", "export_class": "btn-group-sm"}
-        )
-    }
+    live = {"export": export_links(request, "resources", "btn-group-sm")}
     try:
         if user.is_authenticated:
             content = cached_fragment(
