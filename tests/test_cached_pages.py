@@ -81,17 +81,6 @@ def county_page(county, staff):
 # --- the jurisdiction list ------------------------------------------------------------------------
 
 
-def test_jurisdiction_list_is_served_from_the_cache_the_second_time(client, staff, county):
-    client = as_user(client, staff)
-    _response, first, first_queries = get(client, JURISDICTIONS)
-    _response, second, second_queries = get(client, JURISDICTIONS)
-    assert second == first
-    assert "Alameda County" in second
-    assert len(second_queries) < len(first_queries)
-    assert reading(first_queries, "jurisdictions_jurisdiction")
-    assert not reading(second_queries, "jurisdictions_jurisdiction")
-
-
 def test_jurisdiction_list_addresses_asking_for_the_same_list_share_a_copy(client, staff, county):
     client = as_user(client, staff)
     _response, first, _queries = get(client, f"{JURISDICTIONS}?q=Alameda&sort=name")
@@ -179,29 +168,7 @@ def test_jurisdiction_list_with_filters_it_cannot_read_is_never_kept(client, sta
         assert "Some filters could not be read" in response.content.decode()
 
 
-def test_jurisdiction_list_in_spanish_is_not_the_english_copy(client, staff, county):
-    client = as_user(client, staff)
-    get(client, JURISDICTIONS)
-    english = get(client, JURISDICTIONS)[1]
-    client.cookies["django_language"] = "es"
-    spanish = get(client, JURISDICTIONS)[1]
-    assert ">Jurisdictions<" in english and "1,622,188" in english
-    assert ">Jurisdicciones<" in spanish and "1\xa0622\xa0188" in spanish
-
-
 # --- the county page --------------------------------------------------------------------------------
-
-
-def test_county_page_is_served_from_the_cache_the_second_time(client, staff, county_page):
-    client = as_user(client, staff)
-    _response, first, first_queries = get(client, county_page)
-    _response, second, second_queries = get(client, county_page)
-    assert second == first
-    assert "Sheriff&#x27;s memo." in second
-    assert len(second_queries) < len(first_queries)
-    assert reading(first_queries, "jurisdictions_policyrecord")
-    assert not reading(second_queries, "jurisdictions_policyrecord")
-    assert not reading(second_queries, "jurisdictions_agency")
 
 
 def test_county_page_shows_a_policy_record_added_by_the_service_on_the_next_request(client, staff, county_page):
@@ -284,16 +251,6 @@ def test_county_page_of_no_jurisdiction_is_404_even_after_a_cached_one(client, s
     assert client.get(reverse("jurisdictions:detail", args=[county.pk + 1000])).status_code == 404
 
 
-def test_county_page_in_spanish_is_not_the_english_copy(client, staff, county_page):
-    client = as_user(client, staff)
-    get(client, county_page)
-    english = get(client, county_page)[1]
-    client.cookies["django_language"] = "es"
-    spanish = get(client, county_page)[1]
-    assert "Add policy record" in english and "Public-records law" in english
-    assert "Agregar registro de política" in spanish and "Ley de registros públicos" in spanish
-
-
 # --- the library list -------------------------------------------------------------------------------
 
 
@@ -304,17 +261,6 @@ def library(db):
 
 
 SEARCH = {"q": "detainer"}
-
-
-def test_resource_search_is_served_from_the_cache_the_second_time(client, organizer, library):
-    client = as_user(client, organizer)
-    _response, first, first_queries = get(client, RESOURCES, SEARCH)
-    _response, second, second_queries = get(client, RESOURCES, SEARCH)
-    assert second == first
-    assert "Detainer basics" in second and "Sanctuary FAQ" not in second
-    assert len(second_queries) < len(first_queries)
-    assert reading(first_queries, "resources_resource")
-    assert not reading(second_queries, "resources_resource")
 
 
 def test_resource_search_addresses_asking_for_the_same_list_share_a_copy(client, organizer, library):
@@ -397,11 +343,63 @@ def test_resource_search_of_a_public_visitor_is_public_resources_only_and_never_
     assert reading(first, "resources_resource") and reading(second, "resources_resource")
 
 
-def test_resource_search_in_spanish_is_not_the_english_copy(client, organizer, library):
-    client = as_user(client, organizer)
-    get(client, RESOURCES, SEARCH)
-    english = get(client, RESOURCES, SEARCH)[1]
+# --- what the three pages share ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def page(request, staff, organizer):
+    """(reader, url, query) of the page named by the test's parameter, with its data."""
+    name = request.param
+    if name == "jurisdiction list":
+        request.getfixturevalue("county")
+        return staff, JURISDICTIONS, None
+    if name == "county page":
+        return staff, request.getfixturevalue("county_page"), None
+    request.getfixturevalue("library")
+    return organizer, RESOURCES, SEARCH
+
+
+# page: (text it shows, text it must not show, table its cached copy does not read again)
+SERVED = {
+    "jurisdiction list": ("Alameda County", None, "jurisdictions_jurisdiction"),
+    "county page": ("Sheriff&#x27;s memo.", None, "jurisdictions_policyrecord"),
+    "resource search": ("Detainer basics", "Sanctuary FAQ", "resources_resource"),
+}
+# page: (English words, Spanish words)
+WORDS = {
+    "jurisdiction list": ((">Jurisdictions<", "1,622,188"), (">Jurisdicciones<", "1\xa0622\xa0188")),
+    "county page": (
+        ("Add policy record", "Public-records law"),
+        ("Agregar registro de política", "Ley de registros públicos"),
+    ),
+    "resource search": (("Resource library",), ("Biblioteca de recursos",)),
+}
+
+
+@pytest.mark.parametrize("page", list(SERVED), indirect=True)
+def test_page_is_served_from_the_cache_the_second_time(client, page, request):
+    reader, url, query = page
+    shows, hides, table = SERVED[request.node.callspec.params["page"]]
+    client = as_user(client, reader)
+    _response, first, first_queries = get(client, url, query)
+    _response, second, second_queries = get(client, url, query)
+    assert second == first
+    assert shows in second
+    assert hides is None or hides not in second
+    assert len(second_queries) < len(first_queries)
+    assert reading(first_queries, table)
+    assert not reading(second_queries, table)
+
+
+@pytest.mark.parametrize("page", list(WORDS), indirect=True)
+def test_page_in_spanish_is_not_the_english_copy(client, page, request):
+    reader, url, query = page
+    english_words, spanish_words = WORDS[request.node.callspec.params["page"]]
+    client = as_user(client, reader)
+    get(client, url, query)
+    english = get(client, url, query)[1]
     client.cookies["django_language"] = "es"
-    spanish = get(client, RESOURCES, SEARCH)[1]
-    assert "Resource library" in english and "Biblioteca de recursos" not in english
-    assert "Biblioteca de recursos" in spanish
+    spanish = get(client, url, query)[1]
+    assert all(word in english for word in english_words)
+    assert all(word in spanish for word in spanish_words)
+    assert not any(word in english for word in spanish_words)
