@@ -1,5 +1,7 @@
 """Campaign pages. Every view that touches a campaign goes through campaigns.access.campaign_for_user."""
 
+from functools import cache, partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,19 +105,14 @@ CAMPAIGN_PAGE_KINDS = ("people", "places", "resources", "questions")
 @in_user_time_zone
 def campaign_detail(request, pk):
     """The campaign page: all but the reader's own resource list is kept in the cache (core.fragments)
-    until anything it shows changes; a page served from the cache reads the campaign and the list only."""
+    until anything it shows changes; a page served from the cache reads the campaign only."""
     campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_page_queryset())
     kind = request.GET.get("kind")
     if kind not in TIMELINE_KINDS:
         kind = None
     timeline_page = page_number(request, "tpage")
-    read = []
-
-    def assignments():
-        # Read once, by whichever cached part is built first; not at all when both are cached.
-        if not read:
-            read.append(assignments_for_campaign(campaign, request.user))
-        return read[0]
+    # Read once, by whichever cached part is built first; not at all when both are cached.
+    assignments = cache(partial(assignments_for_campaign, campaign, request.user))
 
     def context():
         prefetch_related_objects([campaign], *selectors.campaign_page_prefetches())
