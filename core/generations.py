@@ -6,32 +6,55 @@ copy built from data read before the commit is stored under a token nobody asks 
 the next reader builds a new one. Nothing is deleted: old copies expire.
 
 Kinds (see core.signals for which model renews which): "campaign:<pk>" (one campaign and everything
-on its page), "campaigns" (any campaign's data, for lists and counts), "people" (names of users),
-"places" (states, counties, agencies, laws, policy), "resources" (the library), "questions"
-(question sets). "epoch" is in every key: renew_all() renews it after a bulk load that bypasses the
-models' signals (importers, seeders, a restore).
+on its page), "campaigns" (any campaign's data, for lists and counts), "people" (names and roles of
+users), "account:<pk>" and "accounts" (what signing in reads: one user's row, roles and time zone;
+anyone's, when a role itself changes), "places" (states,
+counties, agencies, laws, policy), "resources" (the library), "questions" (question sets). "epoch"
+is in every key: renew_all() renews it after a bulk load that bypasses the models' signals
+(importers, seeders, a restore).
+
+Within a request (scope(), entered by core.middleware.generations_scope) the tokens are read once,
+all shared kinds together, at the first ask: reading a token earlier than the data it guards is
+always safe, and a page then pays one read of the cache for all its generations. A renewal in the
+request updates what the request holds.
 """
 
+import contextvars
 import secrets
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
 
 PREFIX = "generation:"
 EPOCH = "epoch"
+# The kinds a request reads together at its first ask (per-campaign kinds are read when asked for).
+SHARED = ("accounts", "people", "places", "campaigns", "resources", "questions")
+
+# The tokens read in the current request, by key; None outside a request.
+_held = contextvars.ContextVar("generations_held", default=None)
 
 
 def _token():
     return secrets.token_hex(6)
 
 
-def current(*kinds):
-    """The current token of each kind (and of the epoch first), in one read of the cache.
+@contextmanager
+def scope():
+    """Read each token at most once inside this block (one request); see the module's docstring."""
+    reset = _held.set({})
+    try:
+        yield
+    finally:
+        _held.reset(reset)
+
+
+def _read(keys):
+    """{key: token} for these keys, in one read of the cache.
 
     A kind the cache holds no token for (first use, eviction, a flush) gets one; of two processes
     starting it at once, the first to add wins.
     """
-    keys = [PREFIX + kind for kind in (EPOCH, *kinds)]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     for key in missing:
@@ -39,12 +62,32 @@ def current(*kinds):
     if missing:
         found.update(cache.get_many(missing))
     # A cache that keeps nothing still gives a token, never shared: nothing cached is ever reused.
-    return tuple(found.get(key) or _token() for key in keys)
+    return {key: found.get(key) or _token() for key in keys}
+
+
+def current(*kinds):
+    """The current token of each kind (and of the epoch first), in at most one read of the cache."""
+    keys = [PREFIX + kind for kind in (EPOCH, *kinds)]
+    held = _held.get()
+    if held is None:
+        found = _read(keys)
+    else:
+        wanted = [key for key in keys if key not in held]
+        if wanted:
+            if not held:
+                wanted = list(dict.fromkeys([*wanted, *(PREFIX + kind for kind in SHARED)]))
+            held.update(_read(wanted))
+        found = held
+    return tuple(found[key] for key in keys)
 
 
 def renew_at_once(kinds):
     """New tokens for these kinds now, outside any transaction's bookkeeping (a test's clean slate)."""
-    cache.set_many({PREFIX + kind: _token() for kind in kinds}, None)
+    tokens = {PREFIX + kind: _token() for kind in kinds}
+    cache.set_many(tokens, None)
+    held = _held.get()
+    if held is not None:
+        held.update(tokens)
 
 
 def renew(*kinds):

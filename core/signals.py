@@ -7,9 +7,12 @@ changes send Django's signals; a service that writes with QuerySet.update() rene
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import generations
+from .backends import ACCOUNTS, account_kind, read_at_sign_in
 
 # Models of a campaign: the path from a row to its campaign's id. A write renews "campaigns" and that campaign.
 CAMPAIGN_PATHS = {
@@ -71,9 +74,35 @@ def _deleted(sender, instance, **kwargs):
     generations.renew(*kinds_of(instance))
 
 
+# What signing in reads (core.backends): a user's row, their roles (groups) and their time zone.
+
+
 def _user_written(sender, instance, update_fields=None, **kwargs):
     if not _is_sign_in(update_fields):
-        generations.renew("people")
+        generations.renew("people", account_kind(instance.pk))
+
+
+def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """user.groups or group.user_set changed: the users whose roles changed."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        user_ids = [instance.pk]
+    elif pk_set:
+        user_ids = pk_set
+    else:  # group.user_set.clear(): whoever was in it
+        generations.renew("people", ACCOUNTS)
+        return
+    generations.renew("people", *map(account_kind, user_ids))
+
+
+def _role_written(sender, **kwargs):
+    """A group renamed or deleted: anyone's role may have changed."""
+    generations.renew("people", ACCOUNTS)
+
+
+def _time_zone_written(sender, instance, **kwargs):
+    generations.renew(account_kind(instance.user_id))
 
 
 def _m2m_changed(sender, instance, action, model, **kwargs):
@@ -98,3 +127,10 @@ def connect():
     user = get_user_model()
     post_save.connect(_user_written, sender=user, dispatch_uid="generations-user-save")
     post_delete.connect(_user_written, sender=user, dispatch_uid="generations-user-delete")
+    m2m_changed.connect(_roles_changed, sender=user.groups.through, dispatch_uid="generations-user-groups")
+    post_save.connect(_role_written, sender=Group, dispatch_uid="generations-group-save")
+    post_delete.connect(_role_written, sender=Group, dispatch_uid="generations-group-delete")
+    settings = apps.get_model("campaigns.NotificationSettings")
+    post_save.connect(_time_zone_written, sender=settings, dispatch_uid="generations-time-zone-save")
+    post_delete.connect(_time_zone_written, sender=settings, dispatch_uid="generations-time-zone-delete")
+    user_logged_in.connect(read_at_sign_in, dispatch_uid="sign-in-reads-the-user")

@@ -136,6 +136,49 @@ def test_renew_in_a_transaction_renews_at_once_and_again_on_commit(django_captur
     assert after_commit not in {before, during}
 
 
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys of each get_many of the cache (the real cache answers)."""
+    reads = []
+    read = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return read(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    return reads
+
+
+def test_a_request_reads_every_shared_generation_at_its_first_ask_and_only_then(cache_reads):
+    tokens(*generations.SHARED, "campaign:7")  # every kind has its token, as after a site's first requests
+    outside = tokens("places")
+    cache_reads.clear()
+    with generations.scope():
+        first = tokens("places")
+        assert first == outside
+        assert tokens("accounts", "people", "campaigns", "resources", "questions")
+        assert len(cache_reads) == 1
+        cache.set(generations.PREFIX + "places", "renewed-elsewhere", None)  # another process's write
+        assert tokens("places") == first  # the request keeps what it read at its start
+        generations.current("campaign:7")  # a kind not read yet: one more read
+        assert len(cache_reads) == 2
+    assert tokens("places")["places"] == "renewed-elsewhere"
+
+
+def test_a_renewal_in_a_request_is_what_the_request_reads_next(cache_reads, django_capture_on_commit_callbacks):
+    with generations.scope():
+        before = tokens("places")["places"]
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            generations.renew("places")
+            during = tokens("places")["places"]
+        after_commit = tokens("places")["places"]
+        reads = len(cache_reads)
+    assert len({before, during, after_commit}) == 3
+    assert reads == 1
+    assert tokens("places")["places"] == after_commit
+
+
 def test_renew_all_changes_the_epoch_of_every_key():
     kinds = ("test:delta", "test:epsilon")
     before = tokens(*kinds)

@@ -146,8 +146,9 @@ def test_opt_out_list_queries_do_not_grow_with_rows(client, admin, rows, django_
     for _ in range(rows):
         NotificationSettings.objects.create(user=f.UserFactory(), reminder_emails=False)
     client.force_login(admin)
-    # The user with roles and time zone (the session is in the cache); count and page of opt-outs; failed count.
-    with django_assert_num_queries(4):
+    # The session is in the cache and the user was read when signing in: count and page of opt-outs;
+    # failed count.
+    with django_assert_num_queries(3):
         response = client.get(OPT_OUTS_URL)
     assert len(response.context["page"].object_list) == rows
 
