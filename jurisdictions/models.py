@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.models import ChoiceLabelsMixin
 
@@ -132,6 +132,18 @@ class RecordsLaw(ChoiceLabelsMixin, models.Model):
     @property
     def has_fixed_period(self):
         return self.day_type != self.DayType.VARIABLE and self.response_days is not None
+
+    @property
+    def response_period(self):
+        """The fixed period in words ("20 business days", "1 calendar day"), or "" without one."""
+        if not self.has_fixed_period:
+            return ""
+        days = self.response_days
+        if self.day_type == self.DayType.BUSINESS:
+            words = ngettext("%(days)s business day", "%(days)s business days", days)
+        else:
+            words = ngettext("%(days)s calendar day", "%(days)s calendar days", days)
+        return words % {"days": days}
 
 
 class PolicyLevel(models.TextChoices):

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from campaigns.due_dates import add_business_days, compute_due_date, compute_extended_due_date, is_business_day
 from campaigns.models import RecordsRequest
@@ -97,3 +98,20 @@ def test_extension_in_calendar_days():
 @pytest.mark.parametrize("extension_days", [None, 0])
 def test_law_without_extension_period_gives_no_extended_date(extension_days):
     assert compute_extended_due_date(law(10, extension_days=extension_days), date(2026, 12, 7)) is None
+
+
+@pytest.mark.parametrize(
+    ("days", "day_type", "english", "spanish"),
+    [
+        (1, RecordsLaw.DayType.BUSINESS, "1 business day", "1 día hábil"),
+        (10, RecordsLaw.DayType.BUSINESS, "10 business days", "10 días hábiles"),
+        (1, RecordsLaw.DayType.CALENDAR, "1 calendar day", "1 día calendario"),
+        (30, RecordsLaw.DayType.CALENDAR, "30 calendar days", "30 días calendario"),
+        (None, RecordsLaw.DayType.VARIABLE, "", ""),
+    ],
+)
+def test_the_response_period_in_words_agrees_with_its_number(days, day_type, english, spanish):
+    with translation.override("en"):
+        assert law(days, day_type).response_period == english
+    with translation.override("es"):
+        assert law(days, day_type).response_period == spanish

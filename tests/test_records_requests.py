@@ -313,3 +313,12 @@ def test_request_detail_query_count_is_constant(client, campaign, law, organizer
     with django_assert_num_queries(len(small)):
         response = client.get(url)
     assert len(response.context["siblings"]) == 49
+
+
+def test_the_request_form_states_the_laws_period(client, campaign, law, organizer):
+    client.force_login(organizer)
+    assert "Agencies must answer within 10 business days." in client.get(_new(campaign)).content.decode()
+    RecordsLaw.objects.update(response_days=1)
+    assert "Agencies must answer within 1 business day." in client.get(_new(campaign)).content.decode()
+    body = client.get(_new(campaign), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Las agencias deben responder en un plazo de 1 día hábil." in body
