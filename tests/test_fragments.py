@@ -3,11 +3,13 @@
 differs, and carries the reader's own CSRF token and language. Real cache, database and signals."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +29,7 @@ from campaigns.models import (
     Target,
 )
 from core import generations, roles
+from core.backends import RoleAwareBackend
 from core.fragments import CSRF_MARK, fragment_key
 from core.signals import CAMPAIGN_PATHS, SHARED_KINDS, kinds_of
 from jurisdictions.models import Dimension, LawEffect, PolicyRecord, PolicyValue, StateLaw
@@ -199,6 +202,25 @@ def test_a_bulk_update_shows_after_renew_all(campaign, organizer):
     assert heading.format("End holds in Alder County") in page(client, campaign)  # the cache is really used
     generations.renew_all()
     assert all(heading.format("Bulk renamed campaign") in html for html in served(client, campaign))
+
+
+def test_renew_caches_after_sql_by_hand_serves_the_rows_as_they_are(campaign, organizer):
+    client = signed_in(organizer)
+    heading = '<h1 class="h3 mb-1">{}</h1>'
+    assert heading.format("End holds in Alder County") in page(client, campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(name="Renamed by hand")  # as SQL would: no signal
+    User.objects.filter(pk=organizer.pk).update(first_name="Hand")
+    assert heading.format("End holds in Alder County") in page(client, campaign)  # the caches are really used
+    assert RoleAwareBackend().get_user(organizer.pk).first_name != "Hand"
+    out = io.StringIO()
+    call_command("renew_caches", stdout=out)
+    assert "read anew" in out.getvalue()
+    html = page(client, campaign)
+    assert heading.format("Renamed by hand") in html
+    assert RoleAwareBackend().get_user(organizer.pk).first_name == "Hand"
+    User.objects.filter(pk=organizer.pk).update(is_active=False)
+    call_command("renew_caches", stdout=io.StringIO())
+    assert client.get(campaign.get_absolute_url()).status_code == 302  # signed out
 
 
 # --- core.signals ----------------------------------------------------------------------------------
