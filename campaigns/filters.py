@@ -10,17 +10,14 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.filters import StatePostalFilterSet
+from core.fragments import cached
 from core.widgets import QuickSelect
 from jurisdictions.models import State
 
@@ -187,44 +184,18 @@ class SortForm(forms.Form):
 # --- what the state and lead filters offer -------------------------------------------------------
 
 # The states and the staff members offered are the same on every page that shows the filters: they are
-# kept in the cache and rebuilt whenever a state, a user or a role is saved or deleted, so no page reads
-# them. The time limit only bounds what a write that bypasses save() (a bulk update) leaves behind.
-OPTIONS_CACHE_SECONDS = 60 * 60
+# kept in the cache under the generations of users and roles ("people") and of states ("places").
+OPTIONS_KINDS = ("people", "places")
 
 
-def options_cache_key():
-    """The options' key, of this database: a development and a benchmark database may share one cache."""
-    return f"campaigns:filter-options:v1:{transaction.get_connection().settings_dict['NAME']}"
+def _read_filter_options():
+    fields = CampaignFilter(queryset=Campaign.objects.none()).form.fields
+    return {
+        name: [(str(field.prepare_value(obj)), field.label_from_instance(obj)) for obj in field.queryset]
+        for name, field in ((name, fields[name]) for name in ("state", "lead"))
+    }
 
 
-def filter_options(*, rebuild=False):
+def filter_options():
     """{"state": [(postal, name)], "lead": [(user id, name)]}: the choices of those filters, as shown."""
-    key = options_cache_key()
-    options = None if rebuild else cache.get(key)
-    if options is None:
-        fields = CampaignFilter(queryset=Campaign.objects.none()).form.fields
-        options = {
-            name: [(str(field.prepare_value(obj)), field.label_from_instance(obj)) for obj in field.queryset]
-            for name, field in ((name, fields[name]) for name in ("state", "lead"))
-        }
-        cache.set(key, options, OPTIONS_CACHE_SECONDS)
-    return options
-
-
-def _rebuild_filter_options(sender, update_fields=None, action=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # a sign-in changes no name, role or state
-    if action is not None and not action.startswith("post_"):
-        return  # roles: once they have changed
-    filter_options(rebuild=True)
-    if transaction.get_connection().in_atomic_block:
-        # Once more when the change is committed, over anything read in between.
-        transaction.on_commit(lambda: filter_options(rebuild=True))
-
-
-def connect_signals():
-    """Rebuild the options when a state, a user or a role changes (called from CampaignsConfig.ready)."""
-    for model in (State, User, Group):
-        for signal in (post_save, post_delete):
-            signal.connect(_rebuild_filter_options, sender=model, dispatch_uid=f"filter-options-{model.__name__}")
-    m2m_changed.connect(_rebuild_filter_options, sender=User.groups.through, dispatch_uid="filter-options-roles")
+    return cached("campaigns:filter-options", vary=(), kinds=OPTIONS_KINDS, make=_read_filter_options)
