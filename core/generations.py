@@ -8,10 +8,9 @@ the next reader builds a new one. Nothing is deleted: old copies expire.
 Kinds (see core.signals for which model renews which): "campaign:<pk>" (one campaign and everything
 on its page), "campaigns" (any campaign's data, for lists and counts), "people" (names and roles of
 users), "account:<pk>" and "accounts" (what signing in reads: one user's row, roles and time zone;
-anyone's, when a role itself changes), "places" (states,
-counties, agencies, laws, policy), "resources" (the library), "questions" (question sets). "epoch"
-is in every key: renew_all() renews it after a bulk load that bypasses the models' signals
-(importers, seeders, a restore).
+anyone's, when a role itself changes), "places" (states, counties, agencies, laws, policy),
+"resources" (the library), "questions" (question sets). "epoch" is in every key: renew_all() renews
+it after a bulk load that bypasses the models' signals (importers, seeders, a restore).
 
 Within a request (scope(), entered by core.middleware.generations_scope) the tokens are read once,
 all shared kinds together, at the first ask: reading a token earlier than the data it guards is

@@ -74,10 +74,8 @@ def _deleted(sender, instance, **kwargs):
     generations.renew(*kinds_of(instance))
 
 
-# What signing in reads (core.backends): a user's row, their roles (groups) and their time zone.
-
-
 def _user_written(sender, instance, update_fields=None, **kwargs):
+    """A user saved or deleted: their name ("people") and what signing in reads of them (core.backends)."""
     if not _is_sign_in(update_fields):
         generations.renew("people", account_kind(instance.pk))
 
