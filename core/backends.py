@@ -1,7 +1,7 @@
 """Signing in: the signed-in user's roles and time zone come with the user, read once per generation.
 
 A request reads the user from this process's copy while the generations it was read under (see
-ACCOUNTS) are current; a write to the user, their roles or their time zone renews one of them
+account_kind) are current; a write to the user, their roles or their time zone renews one of them
 (core.signals), so a deactivation, a new password or a changed role takes effect on the next
 request, in every process. Signing in reads the copy, so the pages after it run no query for it.
 """
@@ -72,19 +72,16 @@ def _read_user(user_id):
     return None if user is None else read_roles(user)
 
 
-# Generations of what signing in reads: every user's (a role renamed, or emptied from the group's
-# side) and one user's (their row, roles and time zone); core.signals renews them.
-ACCOUNTS = "accounts"
-
-
 def account_kind(user_id):
+    """The generation of what signing in reads of one user (their row, roles and time zone), beside
+    generations.ACCOUNTS of everyone's (a role renamed, or emptied from the group's side)."""
     return f"account:{user_id}"
 
 
 def signed_in_user(user_id):
     """The user with this id and their roles, from this process's copy while it is current."""
     # Read before the row: a write committing meanwhile starts a newer generation than this copy's.
-    generation = generations.current(ACCOUNTS, account_kind(user_id))
+    generation = generations.current(generations.ACCOUNTS, account_kind(user_id))
     held = _signed_in.get(user_id)
     if held is not None and held[0] == generation:
         return pickle.loads(held[1])

@@ -27,8 +27,10 @@ from django.db import transaction
 
 PREFIX = "generation:"
 EPOCH = "epoch"
+# Every user's sign-in data (core.backends); one user's is "account:<pk>".
+ACCOUNTS = "accounts"
 # The kinds a request reads together at its first ask (per-campaign kinds are read when asked for).
-SHARED = ("accounts", "people", "places", "campaigns", "resources", "questions")
+SHARED = (ACCOUNTS, "people", "places", "campaigns", "resources", "questions")
 
 # The tokens read in the current request, by key; None outside a request.
 _held = contextvars.ContextVar("generations_held", default=None)

@@ -12,7 +12,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import generations
-from .backends import ACCOUNTS, account_kind, read_at_sign_in
+from .backends import account_kind, read_at_sign_in
 
 # Models of a campaign: the path from a row to its campaign's id. A write renews "campaigns" and that campaign.
 CAMPAIGN_PATHS = {
@@ -89,14 +89,14 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
     elif pk_set:
         user_ids = pk_set
     else:  # group.user_set.clear(): whoever was in it
-        generations.renew("people", ACCOUNTS)
+        generations.renew("people", generations.ACCOUNTS)
         return
     generations.renew("people", *map(account_kind, user_ids))
 
 
 def _role_written(sender, **kwargs):
     """A group renamed or deleted: anyone's role may have changed."""
-    generations.renew("people", ACCOUNTS)
+    generations.renew("people", generations.ACCOUNTS)
 
 
 def _time_zone_written(sender, instance, **kwargs):
