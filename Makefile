@@ -6,9 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test lint setup static messages clean bench
+.PHONY: run test lint setup setup-dev static messages clean bench
 
+# `make run` and production install requirements.txt; tests and lint add requirements-dev.txt.
 setup: $(VENV)/.installed static/vendor/.built var
+setup-dev: setup $(VENV)/.installed-dev
 
 var:
 	mkdir -p var/mail var/cache var/media var/staticfiles
@@ -16,6 +18,10 @@ var:
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 static/vendor/.built: package.json package-lock.json scripts/copy-vendor.mjs
@@ -26,12 +32,13 @@ static/vendor/.built: package.json package-lock.json scripts/copy-vendor.mjs
 run: setup
 	@bash scripts/run.sh
 
-test: setup
+test: setup-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$${SECRET_KEY:-check-deploy-$$RANDOM-$$RANDOM-key-long-enough-for-django-deploy-check} \
 	  ALLOWED_HOSTS=campaigns.example.org $(PY) manage.py check --deploy --fail-level WARNING

@@ -75,25 +75,3 @@ class CalendarFeed(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"Calendar feed of {self.user}"
-
-
-class CalendarEventVersion(ChoiceLabelsMixin, models.Model):
-    """What a deadline looked like the last time a feed showed it, so its event's SEQUENCE goes up on change.
-
-    Deadlines carry no modification time; the feed compares a fingerprint of what the event shows
-    and, when it differs, counts a new version and remembers when it saw it (LAST-MODIFIED).
-    """
-
-    deadline = models.OneToOneField(
-        "campaigns.Deadline", on_delete=models.CASCADE, related_name="calendar_version", primary_key=True
-    )
-    fingerprint = models.CharField(max_length=64)
-    sequence = models.PositiveIntegerField(default=0)
-    changed_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("calendar event version")
-        verbose_name_plural = _("calendar event versions")
-
-    def __str__(self):
-        return f"Deadline {self.deadline_id} v{self.sequence}"

@@ -15,8 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.profiles import user_time_zone
 from campaigns.forms import MEETING_EARLIEST, MEETING_FUTURE_GRACE, staff_users, team_candidates
 from campaigns.models import (
+    OUTCOME_STAGES,
     Answer,
     Assessment,
     Campaign,
@@ -25,6 +27,8 @@ from campaigns.models import (
     Letter,
     Meeting,
     Membership,
+    Question,
+    QuestionSet,
     RecordsRequest,
     Stage,
     StageChange,
@@ -32,9 +36,12 @@ from campaigns.models import (
     StanceChange,
     Target,
 )
-from campaigns.timezones import user_time_zone
+from campaigns.selectors import whip_count
+from campaigns.services import letter_render
 from jurisdictions.forms import dimension_value_error, effective_date_error
 from jurisdictions.models import Agency, Dimension, Jurisdiction, Official, PolicyValue
+from resources.letters import validate_template_body
+from resources.models import Kind, Resource
 
 User = get_user_model()
 
@@ -209,7 +216,6 @@ class CampaignDetailSerializer(CampaignSerializer):
 
     @extend_schema_field(WhipCountSerializer(allow_null=True))
     def get_whip_count(self, campaign):
-        from campaigns.selectors import whip_count
 
         whip = whip_count(campaign, list(campaign.targets.all()))
         return WhipCountSerializer(whip).data if whip else None
@@ -306,7 +312,6 @@ class StageChangeInputSerializer(serializers.Serializer):
     )
 
     def validate(self, data):
-        from campaigns.models import OUTCOME_STAGES
 
         if data["stage"] == self.context["campaign"].stage:
             raise serializers.ValidationError({"stage": _("The campaign is already at this stage.")})
@@ -623,7 +628,6 @@ class MeetingInputSerializer(serializers.Serializer):
         return value
 
     def validate(self, data):
-        from campaigns.models import Question, QuestionSet
 
         campaign = self.context["campaign"]
         meeting = self.context.get("meeting")
@@ -831,7 +835,6 @@ class LetterSerializer(WebUrlMixin, ReadModelSerializer):
         read_only_fields = fields
 
     def get_text(self, letter) -> str:
-        from campaigns.services import letter_render
 
         return letter_render(letter, list(letter.recipients.all()))
 
@@ -842,7 +845,6 @@ def _recipients(campaign, ids):
 
 
 def _check_letter_body(value):
-    from resources.letters import validate_template_body
 
     try:
         validate_template_body(value)
@@ -862,7 +864,6 @@ class LetterCreateSerializer(serializers.Serializer):
         return _check_year(value)
 
     def validate_template(self, value):
-        from resources.models import Kind, Resource
 
         template = (
             Resource.objects.approved().filter(kind=Kind.SAMPLE_LETTER, pk=value).exclude(template_body="").first()

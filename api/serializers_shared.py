@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.models import Campaign
+from campaigns.models import Assignment, Campaign
 from jurisdictions.models import (
     Agency,
     Agreement287g,
@@ -19,7 +19,7 @@ from jurisdictions.models import (
     StateLaw,
 )
 from resources.letters import validate_template_body
-from resources.models import Assignment, Audience, Kind, Language, Resource, Topic
+from resources.models import Audience, Kind, Language, Resource, Topic
 
 from .serializers import MAX_TEXT, AgencyRefSerializer, ReadModelSerializer, UserRefSerializer, WebUrlMixin
 

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,26 +95,11 @@ def calendar_feed_touch(feed):
 
 
 def calendar_feed_user(secret):
-    """The feed whose secret this is, with its user, or None (unknown, revoked, or user deactivated).
-
-    One query brings the user's roles and notification settings' zone and language along, as the
-    feed needs them (calendar apps poll: every query counts).
-    """
-    from campaigns.models import NotificationSettings
-    from core.backends import read_roles, role_annotations
-
+    """The feed whose secret this is, with its user and their profile, or None (unknown, revoked, or
+    user deactivated)."""
     if not secret or len(secret) > 200:
         return None
-    settings_row = NotificationSettings.objects.filter(user_id=OuterRef("user_id"))
-    feed = (
-        CalendarFeed.objects.select_related("user")
-        .annotate(**role_annotations("user_id"), _language=Subquery(settings_row.values("language")[:1]))
-        .filter(token_hash=hash_secret(secret))
-        .first()
-    )
+    feed = CalendarFeed.objects.select_related("user__profile").filter(token_hash=hash_secret(secret)).first()
     if feed is None or not feed.user.is_active:
         return None
-    # What core.roles and the feed read from the user, so neither asks again.
-    read_roles(feed.user, feed)
-    feed.user._notification_preferences = (feed._time_zone_setting, feed._language)
     return feed

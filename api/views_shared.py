@@ -9,7 +9,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 
+from campaigns import selectors_assignments as assignment_selectors
 from campaigns.access import campaign_for_user
+from campaigns.models import Assignment
+from campaigns.services import assignments as assignment_services
 from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions import services as jurisdiction_services
 from jurisdictions.filters import JurisdictionFilter
@@ -18,7 +21,6 @@ from resources import selectors as resource_selectors
 from resources import services as resource_services
 from resources.access import library_visible_to, resource_for_user
 from resources.filters import ResourceFilter
-from resources.models import Assignment
 
 from . import serializers_shared as s
 from .filters import AgreementFilter, PolicyRecordFilter
@@ -205,7 +207,7 @@ class CampaignAssignments(ApiView):
     )
     def get(self, request, pk):
         campaign = self.campaign()
-        return self.paged(resource_selectors.assignments_for_campaign(campaign, request.user), s.AssignmentSerializer)
+        return self.paged(assignment_selectors.assignments_for_campaign(campaign, request.user), s.AssignmentSerializer)
 
 
 def _assignment_for_user(user, pk, *, manage=False):
@@ -226,7 +228,7 @@ class AssignmentList(ApiView):
     )
     def post(self, request):
         data = self.validated(s.AssignmentInputSerializer)
-        created, skipped = resource_services.assignment_create(
+        created, skipped = assignment_services.assignment_create(
             resource=data["resource"], campaigns=data["campaigns"], user=request.user, note=data["note"]
         )
         created = list(
@@ -253,5 +255,5 @@ class AssignmentWithdraw(ApiView):
     def post(self, request, pk):
         assignment = _assignment_for_user(request.user, pk, manage=True)
         data = self.validated(s.WithdrawInputSerializer)
-        resource_services.assignment_withdraw(assignment=assignment, user=request.user, reason=data["reason"])
+        assignment_services.assignment_withdraw(assignment=assignment, user=request.user, reason=data["reason"])
         return self.render(s.AssignmentSerializer, _assignment_for_user(request.user, pk))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from . import models
+from .tasks import send_deliveries
 
 
 class MembershipInline(admin.TabularInline):
@@ -111,15 +112,6 @@ class RecordsRequestAdmin(admin.ModelAdmin):
 # --- notifications -------------------------------------------------------------------------------
 
 
-@admin.register(models.NotificationSettings)
-class NotificationSettingsAdmin(admin.ModelAdmin):
-    list_display = ["user", "time_zone", "language", "reminder_emails", "overdue_emails", "digest_frequency"]
-    list_filter = ["reminder_emails", "overdue_emails", "digest_frequency", "language"]
-    search_fields = ["user__username", "user__email", "user__last_name"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]
-
-
 @admin.register(models.EmailDelivery)
 class EmailDeliveryAdmin(admin.ModelAdmin):
     """Every planned email; admins filter on Failed to see what could not be sent after every retry."""
@@ -140,8 +132,6 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         from django.db import transaction
 
-        from .tasks import send_deliveries
-
         with transaction.atomic():
             ids = list(
                 queryset.filter(status=models.EmailDelivery.Status.FAILED).values_list("pk", flat=True).order_by("pk")
@@ -156,3 +146,13 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
             )
             transaction.on_commit(lambda: send_deliveries.delay(ids) if ids else None)
         self.message_user(request, f"{len(ids)} emails queued again.")
+
+
+@admin.register(models.Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["resource", "campaign", "assigned_by", "assigned_at", "withdrawn_at"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["resource__title", "campaign__name", "note"]
+    date_hierarchy = "assigned_at"
+    list_select_related = ["resource", "campaign", "assigned_by"]
+    raw_id_fields = ["resource", "campaign", "assigned_by", "withdrawn_by"]

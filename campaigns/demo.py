@@ -19,10 +19,13 @@ from django.utils import timezone
 
 from jurisdictions.models import Agency, Dimension, Jurisdiction, Official, PolicyValue
 from jurisdictions.naming import agency_name_key
+from resources.demo import DEMO_URL, seed_resources_demo
+from resources.models import Kind, Resource
 
 from . import services
 from .models import (
     Assessment,
+    Assignment,
     Campaign,
     Deadline,
     Goal,
@@ -36,6 +39,7 @@ from .models import (
     Target,
 )
 from .question_seeds import question_sets_seed
+from .services import assignments as assignment_services
 
 DEMO_SEED = 2026
 DEMO_SUMMARY_PREFIX = "Demo campaign (synthetic data): "
@@ -654,7 +658,6 @@ def _recipients_for(campaign, sample):
 
 def seed_demo_letters(stdout, today=None):
     """A letter for each demo campaign past coalition building that has none yet (needs the library's samples)."""
-    from resources.models import Kind, Resource
 
     today = today or timezone.localdate()
     samples = list(
@@ -742,16 +745,73 @@ def seed_campaigns_demo(stdout):
     return created
 
 
+# --- resources assigned to the demo campaigns ------------------------------------------------------
+
+
+DEMO_NOTE = "Demo note:"
+# resource slug -> the note staff leave for the campaign (kept short, written for the demo).
+DEMO_ASSIGNMENTS = {
+    "board-letter": "draft your letter to the board from this sample before the hearing.",
+    "sheriff-questions-2022": "bring these questions to the next meeting with the sheriff.",
+    "records-cover-letter": "send this request first: it shows how many holds the jail honored last year.",
+    "kyr-home-es": "hand this out in Spanish at the community forum.",
+}
+DEMO_287G_ASSIGNMENTS = {
+    "287g-toolkit": "the campaign plan in chapter 3 fits where you are now.",
+    "end-287g-letter": "ask for written notice ending the agreement; adapt the second paragraph.",
+}
+DEMO_WITHDRAWN = ("detainer-talking-points-2014", "a newer edition of these talking points replaces it.")
+
+
+def seed_assignments_demo(stdout, *, user, campaign_count=6):
+    """Assign a few demo resources to the first demo campaigns (one withdrawn); a second run adds nothing."""
+    if user is None:
+        return
+    by_slug = {r.url.removeprefix(DEMO_URL): r for r in Resource.objects.filter(url__startswith=DEMO_URL)}
+    campaigns = list(Campaign.objects.order_by("pk")[:campaign_count])
+    if not campaigns:
+        stdout.write("Demo assignments: no campaigns yet, none made.\n")
+        return
+    done = set(
+        Assignment.objects.filter(campaign__in=campaigns, note__startswith=DEMO_NOTE).values_list(
+            "resource_id", "campaign_id"
+        )
+    )
+    created = 0
+    for campaign in campaigns:
+        wanted = dict(DEMO_ASSIGNMENTS)
+        if campaign.goal == Goal.END_287G:
+            wanted.update(DEMO_287G_ASSIGNMENTS)
+        for slug, note in wanted.items():
+            resource = by_slug[slug]
+            if (resource.pk, campaign.pk) in done:
+                continue
+            made, _ = assignment_services.assignment_create(
+                resource=resource, campaigns=[campaign], user=user, note=f"{DEMO_NOTE} {note}"
+            )
+            created += len(made)
+    slug, reason = DEMO_WITHDRAWN
+    first, old = campaigns[0], by_slug[slug]
+    if (old.pk, first.pk) not in done:
+        made, _ = assignment_services.assignment_create(
+            resource=old, campaigns=[first], user=user, note=f"{DEMO_NOTE} points for the first board hearing."
+        )
+        for assignment in made:
+            assignment_services.assignment_withdraw(assignment=assignment, user=user, reason=f"Demo: {reason}")
+            created += 1
+    stdout.write(f"Demo assignments: {created} made for {len(campaigns)} campaigns.\n")
+
+
 def seed_demo(*, users=None, force=False, stdout):
-    """The campaigns step of seed_demo (core/management/commands/seed_demo.py runs each app's seed_demo).
+    """The campaigns step of seed_demo (campaigns/management/commands/seed_demo.py runs each app's seed_demo).
 
     Letters are drafted from the library's sample letters; seed_demo runs this step before the
     library's, so the library's own idempotent seeding is run first when it has no sample letter yet.
     """
-    from resources.models import Kind, Resource
 
+    staff = (users or {}).get("staff1")
     if not Resource.objects.filter(kind=Kind.SAMPLE_LETTER).exclude(template_body="").exists():
-        from resources.demo import seed_resources_demo
-
-        seed_resources_demo(stdout, user=(users or {}).get("staff1"))
-    return seed_campaigns_demo(stdout)
+        seed_resources_demo(stdout, user=staff)
+    created = seed_campaigns_demo(stdout)
+    seed_assignments_demo(stdout, user=staff)
+    return created

@@ -14,10 +14,10 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
 
 from core.roles import ADMIN, ORGANIZER, STAFF
-from resources.models import Assignment
 
 from .models import (
     OUTCOME_STAGES,
+    Assignment,
     Campaign,
     Deadline,
     Letter,

@@ -10,9 +10,22 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jurisdictions.models import RecordsLaw
+
+
+class DueRule(models.TextChoices):
+    """How a records request's due date was set (RecordsRequest.DueRule)."""
+
+    NOT_SENT = "not_sent", gettext_lazy("Not sent yet")
+    COMPUTED = "computed", gettext_lazy("Computed from the law")
+    EXTENDED = "extended", gettext_lazy("Extended under the law")
+    SET_BY_AGENCY = "set_by_agency", gettext_lazy("Date given by the agency")
+    NO_FIXED_PERIOD = "no_fixed_period", gettext_lazy("The law sets no fixed period")
+    NO_LAW = "no_law", gettext_lazy("No records law on file")
 
 
 @lru_cache(maxsize=64)
@@ -43,15 +56,14 @@ def add_days(start: date, days: int, day_type: str) -> date:
 
 @dataclass(frozen=True)
 class DueDate:
-    rule: str  # a RecordsRequest.DueRule value
+    rule: str  # a DueRule value
     date: date | None
 
 
 def compute_due_date(law: RecordsLaw | None, sent_on: date | None) -> DueDate:
     """The first response due date of a request sent on `sent_on` under `law`."""
-    from .models import RecordsRequest
 
-    Rule = RecordsRequest.DueRule
+    Rule = DueRule
     if sent_on is None:
         return DueDate(Rule.NOT_SENT, None)
     if law is None:
@@ -63,11 +75,10 @@ def compute_due_date(law: RecordsLaw | None, sent_on: date | None) -> DueDate:
 
 def compute_extended_due_date(law: RecordsLaw | None, due_date: date | None) -> DueDate | None:
     """The due date after the agency extends, counted from the first due date; None when the law gives no period."""
-    from .models import RecordsRequest
 
     if law is None or due_date is None or not law.has_fixed_period or not law.extension_days:
         return None
-    return DueDate(RecordsRequest.DueRule.EXTENDED, add_days(due_date, law.extension_days, law.day_type))
+    return DueDate(DueRule.EXTENDED, add_days(due_date, law.extension_days, law.day_type))
 
 
 def _unit(day_type):
@@ -78,9 +89,8 @@ def _unit(day_type):
 
 def explain_due_date(request) -> str:
     """How a request's due date was found, in the reader's language (computed when shown, never stored)."""
-    from .models import RecordsRequest
 
-    Rule = RecordsRequest.DueRule
+    Rule = DueRule
     law = request.law
     if request.due_rule == Rule.NOT_SENT:
         return _("The due date is computed once the request is sent.")

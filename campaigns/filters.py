@@ -1,9 +1,4 @@
-"""Filters and sort keys of the campaign list, the staff dashboard's status table, their exports and the API.
-
-The filter form is drawn by templates/campaigns/_campaign_rows_filters.html with the fields every
-form shares (core.forms, core.widgets.QuickSelect), and the states and staff members it offers come
-from the cache (filter_options): on this form of 140 options, reading them was most of its time.
-"""
+"""Filters and sort keys of the campaign list, the staff dashboard's status table, their exports and the API."""
 
 from datetime import timedelta
 
@@ -12,17 +7,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.filters import StatePostalFilterSet
-from core.fragments import cached
 from core.widgets import QuickSelect
 from jurisdictions.models import State
 
 from .forms import UserChoiceField, staff_users
-from .models import Campaign, Goal, Stage
+from .models import Goal, Stage
 from .selectors import campaign_has_overdue
 
 User = get_user_model()
@@ -39,52 +31,8 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 ANY = _("Any")
 
 
-class CachedModelChoices(BaseChoiceIterator):
-    """The choices of the state or lead filter (the field's `options`): filter_options(), read once a form.
-
-    A lazy iterator, read when the select is drawn; not a ModelChoiceIterator, which QuickSelect would
-    read from the database instead.
-    """
-
-    def __init__(self, field):
-        self.field = field
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        offered = getattr(self.field, "offered", None)
-        yield from (offered or _Offered())[self.field.options]
-
-
-class _Offered:
-    """filter_options(), read from the cache when a field first asks, and shared by the fields of a form."""
-
-    options = None
-
-    def __getitem__(self, name):
-        if self.options is None:
-            self.options = filter_options()
-        return self.options[name]
-
-
-class StateChoiceField(FilterModelChoiceField):
-    iterator = CachedModelChoices
-    widget = QuickSelect
-    options = "state"
-
-
-class LeadChoiceField(UserChoiceField):
-    iterator = CachedModelChoices
-    widget = QuickSelect
-    options = "lead"
-
-
 class UserModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = LeadChoiceField
-
-
-class StateModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = StateChoiceField
+    field_class = UserChoiceField
 
 
 def _choice_filter(label, choices, **kwargs):
@@ -93,7 +41,7 @@ def _choice_filter(label, choices, **kwargs):
 
 class CampaignFilter(StatePostalFilterSet):
     q = django_filters.CharFilter(label=_("Name or place"), method="filter_search")
-    state = StateModelChoiceFilter(
+    state = django_filters.ModelChoiceFilter(
         label=_("State"),
         field_name="jurisdiction__state",
         to_field_name="postal",
@@ -112,23 +60,6 @@ class CampaignFilter(StatePostalFilterSet):
 
     class Meta:
         fields = []
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            offered = _Offered()
-            for field in super().form.fields.values():
-                if isinstance(field, (StateChoiceField, LeadChoiceField)):
-                    field.offered = offered
-        return self._form
-
-    def get_form_class(self):
-        # The fields do not depend on the request (the leads offered are every staff member) and each
-        # form copies them, querysets included: the form class is built once, not for every request.
-        form_class = type(self).__dict__.get("_form_class")
-        if form_class is None:
-            form_class = type(self)._form_class = super().get_form_class()
-        return form_class
 
     @property
     def active(self):
@@ -179,23 +110,3 @@ ANNOTATED_SORTS = {"next", "-next", "overdue", "-overdue"}
 
 class SortForm(forms.Form):
     sort = forms.ChoiceField(choices=[(k, k) for k in SORTS], required=False)
-
-
-# --- what the state and lead filters offer -------------------------------------------------------
-
-# The states and the staff members offered are the same on every page that shows the filters: they are
-# kept in the cache under the generations of users and roles ("people") and of states ("places").
-OPTIONS_KINDS = ("people", "places")
-
-
-def _read_filter_options():
-    fields = CampaignFilter(queryset=Campaign.objects.none()).form.fields
-    return {
-        name: [(str(field.prepare_value(obj)), field.label_from_instance(obj)) for obj in field.queryset]
-        for name, field in ((name, fields[name]) for name in ("state", "lead"))
-    }
-
-
-def filter_options():
-    """{"state": [(postal, name)], "lead": [(user id, name)]}: the choices of those filters, as shown."""
-    return cached("campaigns:filter-options", vary=(), kinds=OPTIONS_KINDS, make=_read_filter_options)

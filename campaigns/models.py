@@ -9,8 +9,13 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+# Migration 0003 names these defaults of the notification settings, now accounts.Profile's.
+from accounts.models import default_lead_days, default_time_zone  # noqa: F401
 from core.models import ChoiceLabelsMixin
 from jurisdictions.models import Agency, Jurisdiction, Official, RecordsLaw
+from resources.models import Resource
+
+from .due_dates import DueRule, explain_due_date
 
 
 class Goal(models.TextChoices):
@@ -424,13 +429,7 @@ class RecordsRequest(ChoiceLabelsMixin, models.Model):
         DENIED = "denied", _("Denied")
         APPEALED = "appealed", _("Appealed")
 
-    class DueRule(models.TextChoices):
-        NOT_SENT = "not_sent", _("Not sent yet")
-        COMPUTED = "computed", _("Computed from the law")
-        EXTENDED = "extended", _("Extended under the law")
-        SET_BY_AGENCY = "set_by_agency", _("Date given by the agency")
-        NO_FIXED_PERIOD = "no_fixed_period", _("The law sets no fixed period")
-        NO_LAW = "no_law", _("No records law on file")
+    DueRule = DueRule
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="records_requests")
     agency = models.ForeignKey(
@@ -485,8 +484,6 @@ class RecordsRequest(ChoiceLabelsMixin, models.Model):
 
     @property
     def due_explanation(self):
-        from .due_dates import explain_due_date
-
         return explain_due_date(self)
 
     @property
@@ -561,6 +558,8 @@ class Deadline(ChoiceLabelsMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When it was last saved: the calendar feed's LAST-MODIFIED.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["due_date", "due_time", "pk"]
@@ -593,96 +592,6 @@ class Deadline(ChoiceLabelsMixin, models.Model):
 
 
 # --- notifications -------------------------------------------------------------------------------
-
-DEFAULT_LEAD_DAYS = [7, 1]
-MAX_LEAD_DAYS = 60
-
-
-def default_lead_days():
-    return list(DEFAULT_LEAD_DAYS)
-
-
-def default_time_zone():
-    return settings.TIME_ZONE
-
-
-class NotificationSettings(ChoiceLabelsMixin, models.Model):
-    """How and when one user hears from the campaign desk by email. A user without a row gets the defaults."""
-
-    class DigestFrequency(models.TextChoices):
-        WEEKLY = "weekly", _("Weekly")
-        DAILY = "daily", _("Daily")
-        OFF = "off", _("Off")
-
-    class Language(models.TextChoices):
-        ENGLISH = "en", _("English")
-        SPANISH = "es", _("Spanish")
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, pgettext_lazy("day of the weekly digest", "Monday")
-        TUESDAY = 1, pgettext_lazy("day of the weekly digest", "Tuesday")
-        WEDNESDAY = 2, pgettext_lazy("day of the weekly digest", "Wednesday")
-        THURSDAY = 3, pgettext_lazy("day of the weekly digest", "Thursday")
-        FRIDAY = 4, pgettext_lazy("day of the weekly digest", "Friday")
-        SATURDAY = 5, pgettext_lazy("day of the weekly digest", "Saturday")
-        SUNDAY = 6, pgettext_lazy("day of the weekly digest", "Sunday")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings", primary_key=True
-    )
-    time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
-    language = models.CharField(
-        _("language of emails"), max_length=8, choices=Language.choices, default=Language.ENGLISH
-    )
-    reminder_emails = models.BooleanField(_("reminders before a deadline"), default=True)
-    # Days before the due date on which a reminder goes out (0 is the day itself).
-    reminder_lead_days = models.JSONField(_("reminder days before the due date"), default=default_lead_days)
-    overdue_emails = models.BooleanField(_("reminders when a deadline is overdue"), default=True)
-    digest_frequency = models.CharField(
-        _("status digest"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
-    )
-    digest_weekday = models.PositiveSmallIntegerField(
-        _("weekly digest day"), choices=Weekday.choices, default=Weekday.MONDAY
-    )
-    digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=8)
-    digest_when_empty = models.BooleanField(_("send the digest even when nothing happened"), default=False)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("notification settings")
-        verbose_name_plural = _("notification settings")
-        constraints = [
-            models.CheckConstraint(condition=Q(digest_weekday__lte=6), name="notificationsettings_weekday"),
-            models.CheckConstraint(condition=Q(digest_hour__lte=23), name="notificationsettings_hour"),
-        ]
-
-    def __str__(self):
-        return f"Notification settings of {self.user}"
-
-    @property
-    def lead_days(self):
-        """The lead days as clean integers, whatever was stored."""
-        days = set()
-        for value in self.reminder_lead_days or []:
-            try:
-                day = int(value)
-            except (TypeError, ValueError):
-                continue
-            if 0 <= day <= MAX_LEAD_DAYS:
-                days.add(day)
-        return sorted(days, reverse=True)
-
-    @property
-    def opted_out_of(self):
-        """The kinds of email this user turned off (for the staff list of opt-outs)."""
-        kinds = []
-        if not self.reminder_emails:
-            kinds.append(EmailDelivery.Kind.REMINDER)
-        if not self.overdue_emails:
-            kinds.append(EmailDelivery.Kind.OVERDUE)
-        if self.digest_frequency == self.DigestFrequency.OFF:
-            kinds.append(EmailDelivery.Kind.DIGEST)
-        return kinds
 
 
 class EmailDelivery(ChoiceLabelsMixin, models.Model):
@@ -830,3 +739,87 @@ class Letter(ChoiceLabelsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:letter-detail", args=[self.campaign_id, self.pk])
+
+
+# --- resources assigned by staff -----------------------------------------------------------------
+
+
+class Assignment(ChoiceLabelsMixin, models.Model):
+    """A library resource assigned by staff to a campaign, with a note on why; withdrawn, never deleted."""
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("resource")
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="resource_assignments", verbose_name=_("campaign")
+    )
+    note = models.TextField(_("why it helps"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    class Meta:
+        ordering = ["-assigned_at", "-pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            # A resource is assigned to a campaign once at a time; after a withdrawal it may be assigned again.
+            models.UniqueConstraint(
+                fields=["resource", "campaign"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="assignment_active_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="assignment_withdrawal_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "-assigned_at"], name="assignment_campaign_idx"),
+            models.Index(fields=["resource", "-assigned_at"], name="assignment_resource_idx"),
+            models.Index(fields=["assigned_at"], name="assignment_assigned_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.resource} → {self.campaign}"
+
+    def get_absolute_url(self):
+        return reverse("assignments:open", args=[self.pk])
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None
+
+
+class AssignmentOpen(ChoiceLabelsMixin, models.Model):
+    """When a user first opened an assignment: until then it is marked new for them."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="opens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("opened assignment")
+        verbose_name_plural = _("opened assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "user"], name="assignment_open_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} opened {self.assignment_id}"

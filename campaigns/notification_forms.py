@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_LEAD_DAYS, NotificationSettings, default_lead_days
+from accounts.models import MAX_LEAD_DAYS, Profile, default_lead_days
 
 # The zones the desk's users live in; a zone saved earlier that is not listed stays selectable.
 COMMON_TIME_ZONES = [
@@ -67,7 +67,7 @@ class NotificationSettingsForm(forms.ModelForm):
     digest_hour = forms.TypedChoiceField(label=_("Hour"), choices=HOURS, coerce=int)
 
     class Meta:
-        model = NotificationSettings
+        model = Profile
         fields = [
             "language",
             "time_zone",

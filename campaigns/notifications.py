@@ -32,14 +32,18 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Profile
+from accounts.profiles import profile_of
+from core.roles import ROLES
+
 from . import digests, emails
-from .models import Deadline, EmailDelivery, NotificationSettings
+from .models import Deadline, EmailDelivery
 
 log = logging.getLogger(__name__)
 
 Kind = EmailDelivery.Kind
 Status = EmailDelivery.Status
-Frequency = NotificationSettings.DigestFrequency
+Frequency = Profile.DigestFrequency
 
 # Overdue reminders: the first on the first day a deadline is overdue (caught up until day 6), the
 # second (and last) after seven days (caught up until day 13).
@@ -57,17 +61,6 @@ UNSUBSCRIBE_MAX_AGE = timedelta(days=60)
 
 
 # --- settings and time zones ---------------------------------------------------------------------
-
-
-def settings_of(user):
-    """The user's NotificationSettings, or the defaults (unsaved) when they never changed them.
-
-    Reads the row through `select_related("notification_settings")` when the caller did that.
-    """
-    try:
-        return user.notification_settings
-    except NotificationSettings.DoesNotExist:
-        return NotificationSettings(user=user)
 
 
 @lru_cache(maxsize=256)
@@ -161,9 +154,7 @@ def _local_days(now):
 
 def _recipients(user_ids):
     User = get_user_model()
-    users = (
-        User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").select_related("notification_settings")
-    )
+    users = User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").select_related("profile")
     return {user.pk: user for user in users}
 
 
@@ -173,9 +164,9 @@ def plan_reminders(*, now=None):
     Recipients: the deadline's owner and, if set, the campaign's lead.
     """
     now = now or timezone.now()
-    lead_days = set(NotificationSettings._meta.get_field("reminder_lead_days").get_default())
-    for days in NotificationSettings.objects.filter(reminder_emails=True).values_list("reminder_lead_days", flat=True):
-        lead_days.update(NotificationSettings(reminder_lead_days=days).lead_days)
+    lead_days = set(Profile._meta.get_field("reminder_lead_days").get_default())
+    for days in Profile.objects.filter(reminder_emails=True).values_list("reminder_lead_days", flat=True):
+        lead_days.update(Profile(reminder_lead_days=days).lead_days)
     due_dates = set()
     for day in _local_days(now):
         due_dates.update(day + timedelta(days=n) for n in lead_days)
@@ -190,7 +181,7 @@ def plan_reminders(*, now=None):
             user = users.get(user_id)
             if user is None:
                 continue
-            for kind, days in reminders_due(deadline, settings_of(user), now):
+            for kind, days in reminders_due(deadline, profile_of(user), now):
                 rows.append(
                     EmailDelivery(
                         kind=kind, user=user, deadline=deadline, due_date=deadline.due_date, days=days, created_at=now
@@ -202,7 +193,6 @@ def plan_reminders(*, now=None):
 
 def digest_users():
     """Active users with an email address and a role: organizers, staff, admins (one query)."""
-    from core.roles import ROLES
 
     User = get_user_model()
     return (
@@ -210,7 +200,7 @@ def digest_users():
         .exclude(email="")
         .filter(Q(is_superuser=True) | Q(groups__name__in=ROLES))
         .distinct()
-        .select_related("notification_settings")
+        .select_related("profile")
         .order_by("pk")
     )
 
@@ -220,7 +210,7 @@ def plan_digests(*, now=None):
     now = now or timezone.now()
     rows = []
     for user in digest_users():
-        moment = digest_moment(settings_of(user), now)
+        moment = digest_moment(profile_of(user), now)
         if moment is not None:
             rows.append(EmailDelivery(kind=Kind.DIGEST, user=user, period=moment.date(), created_at=now))
     EmailDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
@@ -236,7 +226,7 @@ def pending_ids(kinds, *, now=None):
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         # Users of one time zone and hour share a digest window, and a batch builds each window once.
-        .order_by("user__notification_settings__time_zone", "user__notification_settings__digest_hour", "pk")
+        .order_by("user__profile__time_zone", "user__profile__digest_hour", "pk")
         .values_list("pk", flat=True)
     )
 
@@ -342,7 +332,7 @@ def _failed(delivery_id, token, attempts, error, report):
 def _reminder_still_wanted(row):
     deadline = row.deadline
     user = row.user
-    prefs = settings_of(user)
+    prefs = profile_of(user)
     if not can_get_email(user) or not wants(prefs, row.kind):
         return False
     if deadline.status != Deadline.Status.OPEN or deadline.due_date != row.due_date:
@@ -360,7 +350,7 @@ def _digest_recipients(rows, now):
     campaign_ids = digests.organizer_campaign_ids(organizers) if organizers else {}
     recipients = {}
     for row in rows:
-        prefs = settings_of(row.user)
+        prefs = profile_of(row.user)
         role = roles.get(row.user_id)
         if role is None or not can_get_email(row.user) or prefs.digest_frequency == Frequency.OFF:
             continue
@@ -444,7 +434,7 @@ def deliver(ids, *, now=None, connection=None):
     report = Report()
     rows = list(
         EmailDelivery.objects.filter(_claimable(timezone.now()), pk__in=ids)
-        .select_related("user__notification_settings", "deadline__campaign", "deadline__owner")
+        .select_related("user__profile", "deadline__campaign", "deadline__owner")
         .order_by("pk")
     )
     report.taken = sorted(set(ids) - {row.pk for row in rows})
@@ -454,7 +444,7 @@ def deliver(ids, *, now=None, connection=None):
 
     messages = []
     for row in rows:
-        prefs = settings_of(row.user)
+        prefs = profile_of(row.user)
         if row.kind == Kind.DIGEST:
             digest = built.get(row.user_id) if row.pk in recipients else None
             if digest is None or (digest.is_empty and not prefs.digest_when_empty):
@@ -501,7 +491,7 @@ def deliver(ids, *, now=None, connection=None):
 @transaction.atomic
 def notification_settings_save(*, user, **fields):
     """Create or change a user's settings (the form's cleaned data)."""
-    prefs, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+    prefs, _ = Profile.objects.select_for_update().get_or_create(user=user)
     for name, value in fields.items():
         setattr(prefs, name, value)
     prefs.full_clean()
@@ -512,7 +502,7 @@ def notification_settings_save(*, user, **fields):
 @transaction.atomic
 def notification_unsubscribe(*, user, kind):
     """Turn off one kind of email (or all of them). Idempotent."""
-    prefs, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+    prefs, _ = Profile.objects.select_for_update().get_or_create(user=user)
     if kind in (Kind.REMINDER, UNSUBSCRIBE_ALL):
         prefs.reminder_emails = False
     if kind in (Kind.OVERDUE, UNSUBSCRIBE_ALL):
@@ -526,9 +516,7 @@ def notification_unsubscribe(*, user, kind):
 def opted_out():
     """Users who turned off at least one kind of email (for staff)."""
     return (
-        NotificationSettings.objects.filter(
-            Q(reminder_emails=False) | Q(overdue_emails=False) | Q(digest_frequency=Frequency.OFF)
-        )
+        Profile.objects.filter(Q(reminder_emails=False) | Q(overdue_emails=False) | Q(digest_frequency=Frequency.OFF))
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )

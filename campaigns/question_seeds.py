@@ -4,6 +4,8 @@ Written for this project. `question_sets_seed()` adds a set only when no set of 
 staff edits are never overwritten and running it twice changes nothing.
 """
 
+from django.apps import apps as django_apps
+
 QUESTION_SETS = [
     {
         "name": "Sheriff meeting",
@@ -362,11 +364,9 @@ QUESTION_SETS = [
 
 def question_sets_seed(apps=None):
     """Create the sets above that do not exist yet (by name). Returns how many sets were created."""
-    if apps is None:
-        from .models import Question, QuestionSet
-    else:
-        QuestionSet = apps.get_model("campaigns", "QuestionSet")
-        Question = apps.get_model("campaigns", "Question")
+    apps = apps or django_apps  # a migration passes its historical models
+    QuestionSet = apps.get_model("campaigns", "QuestionSet")
+    Question = apps.get_model("campaigns", "Question")
     created = 0
     for spec in QUESTION_SETS:
         if QuestionSet.objects.filter(name=spec["name"]).exists():

@@ -1,11 +1,12 @@
 """Reads of campaign data, each with the joins and prefetches its page needs (a fixed number of queries)."""
 
-from dataclasses import dataclass
-from datetime import datetime, time
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -16,9 +17,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.queries import count_of, ids_of, split_ids
+from jurisdictions.models import Agreement287g, StateLaw
 
 from .models import (
+    OUTCOME_STAGES,
     Answer,
+    Assignment,
     Campaign,
     Deadline,
     Letter,
@@ -66,10 +70,9 @@ def campaign_page_queryset():
 
 
 def campaign_page_prefetches():
-    """The team, the targets with their stance history, the stage history (four queries)."""
-    targets = Target.objects.select_related("official", "agency").prefetch_related(
-        Prefetch("stance_changes", queryset=StanceChange.objects.select_related("changed_by").order_by("-changed_at"))
-    )
+    """The team, the targets, the stage history (three queries); a target's stance history is read
+    when the reader opens it (campaigns.views.target_stances)."""
+    targets = Target.objects.select_related("official", "agency")
     return [
         Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by("-role", "user__username")),
         Prefetch("targets", queryset=targets),
@@ -78,7 +81,7 @@ def campaign_page_prefetches():
 
 
 def campaign_detail_queryset():
-    """campaign_page_queryset() with campaign_page_prefetches() (five queries)."""
+    """campaign_page_queryset() with campaign_page_prefetches() (four queries)."""
     return campaign_page_queryset().prefetch_related(*campaign_page_prefetches())
 
 
@@ -89,7 +92,7 @@ class WhipCount:
     yes: int
     no: int
     undecided: int
-    voters: list
+    voters: list = field(default_factory=list)
 
     @property
     def short(self):
@@ -100,21 +103,26 @@ YES_STANCES = {Stance.CHAMPION, Stance.SUPPORTIVE}
 NO_STANCES = {Stance.OPPOSED}
 
 
-def whip_count(campaign, targets):
-    """How the members who vote stand, and how many more are needed for a majority. None without voters."""
-    voters = [t for t in targets if t.votes]
-    if not voters and not campaign.board_seats:
+def whip(*, board_seats, voters, yes, no, targets=()):
+    """The whip count: of the seats (the board's, else as many as the members who vote), a majority is
+    needed; None when no body decides (no seats and no voting members). The one place of that rule."""
+    if not voters and not board_seats:
         return None
-    seats = campaign.board_seats or len(voters)
-    yes = sum(1 for t in voters if t.stance in YES_STANCES)
-    no = sum(1 for t in voters if t.stance in NO_STANCES)
+    seats = board_seats or voters
     return WhipCount(
-        seats=seats,
-        needed=seats // 2 + 1,
-        yes=yes,
-        no=no,
-        undecided=len(voters) - yes - no,
-        voters=voters,
+        seats=seats, needed=seats // 2 + 1, yes=yes, no=no, undecided=voters - yes - no, voters=list(targets)
+    )
+
+
+def whip_count(campaign, targets):
+    """The whip count of a campaign from its targets (those who vote), with the voters listed."""
+    voters = [t for t in targets if t.votes]
+    return whip(
+        board_seats=campaign.board_seats,
+        voters=len(voters),
+        yes=sum(1 for t in voters if t.stance in YES_STANCES),
+        no=sum(1 for t in voters if t.stance in NO_STANCES),
+        targets=voters,
     )
 
 
@@ -237,8 +245,6 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes
         items.extend(TimelineItem(letter.created_at, "letter", letter) for letter in letters)
     if kind in (None, "resources"):
         if assignments is None:
-            from resources.models import Assignment
-
             assignments = (
                 Assignment.objects.filter(campaign=campaign)
                 .select_related("resource", "assigned_by")
@@ -332,7 +338,6 @@ def prep_packet(campaign, target, question_set):
 
     Confidential notes and attendees (community members' names) are left out: packets get printed.
     """
-    from jurisdictions.models import Agreement287g, StateLaw
 
     questions = list(question_set.questions.order_by("order", "pk")) if question_set else []
     meetings = list(
@@ -362,3 +367,98 @@ def prep_packet(campaign, target, question_set):
             .select_related("agency")
         ),
     )
+
+
+# --- rows of the campaign list and the dashboard's status table ----------------------------------
+
+# A campaign still being fought (not won or lost) with nothing logged for this long is going quiet.
+QUIET_DAYS = 30
+
+
+def quiet_filter(now=None):
+    """Campaigns still being fought (not won or lost) with no activity for QUIET_DAYS."""
+    now = now or timezone.now()
+    return Q(last_activity_at__lt=now - timedelta(days=QUIET_DAYS)) & ~Q(stage__in=OUTCOME_STAGES)
+
+
+_VOTERS = Target.objects.filter(votes=True)
+# The status table's own columns: when the campaign entered its current stage, and the whip count of the
+# members who vote on the decision.
+STATUS_COLUMNS = {
+    "stage_since": Coalesce(
+        Subquery(
+            StageChange.objects.filter(campaign=OuterRef("pk"), to_stage=OuterRef("stage"))
+            .order_by("-changed_at", "-pk")
+            .values("changed_at")[:1]
+        ),
+        F("created_at"),
+    ),
+    "voters": count_of(_VOTERS, "campaign"),
+    "votes_yes": count_of(_VOTERS.filter(stance__in=YES_STANCES), "campaign"),
+    "votes_no": count_of(_VOTERS.filter(stance__in=NO_STANCES), "campaign"),
+}
+
+
+def campaign_status_rows(base):
+    """Campaigns with every column of the status table, as annotations of one query: campaign_list's
+    (overdue count, next deadline) and STATUS_COLUMNS."""
+    return campaign_list(base=base).annotate(**STATUS_COLUMNS)
+
+
+# The columns a row reads (the annotations of campaign_list and campaign_status_rows aside).
+CAMPAIGN_ROW_FIELDS = (
+    "pk",
+    "name",
+    "goal",
+    "goal_detail",
+    "stage",
+    "outcome",
+    "board_seats",
+    "last_activity_at",
+    "jurisdiction__name",
+    "jurisdiction__state__postal",
+    "lead__username",
+    "lead__first_name",
+    "lead__last_name",
+)
+
+
+def read_page(page, *, fields=None, order=None):
+    """The campaigns of `page`, a page of an annotated queryset not read yet, read keys first.
+
+    Reading the sliced queryset makes PostgreSQL compute every column (the deadline subqueries) of all
+    the rows before the page too, and throw them away: page 40 computed 1,000 rows. Here the page's
+    keys come from the ordering alone (the list's index) and the columns are computed for those rows
+    only, in the same single query. `fields`: the only columns to read; `order`: the page's queryset
+    without its annotations, when its ordering needs none (cheaper to build).
+    """
+    paginator = page.paginator
+    if not paginator.count:
+        page.object_list = []
+        return page.object_list
+    bottom, top = page.start_index() - 1, page.end_index()
+    keys = (paginator.object_list if order is None else order).values("pk")[bottom:top]
+    rows = paginator.object_list.filter(pk__in=keys)
+    page.object_list = list(rows.only(*fields) if fields else rows)
+    return page.object_list
+
+
+def campaign_rows(page, *, now=None, status=False, order=None):
+    """The campaigns of `page` (of campaign_list(), or of campaign_status_rows() with `status`), read keys
+    first (read_page, `order` as there); with `status`, each also has what the status table shows:
+    days_in_stage, whip, is_quiet and is_flagged."""
+    campaigns = read_page(page, fields=CAMPAIGN_ROW_FIELDS, order=order)
+    if status:
+        now = now or timezone.now()
+        quiet_before = now - timedelta(days=QUIET_DAYS)
+        for campaign in campaigns:
+            campaign.days_in_stage = max(0, (now - campaign.stage_since).days) if campaign.stage_since else None
+            campaign.whip = whip(
+                board_seats=campaign.board_seats,
+                voters=campaign.voters,
+                yes=campaign.votes_yes,
+                no=campaign.votes_no,
+            )
+            campaign.is_quiet = campaign.stage not in OUTCOME_STAGES and campaign.last_activity_at < quiet_before
+            campaign.is_flagged = bool(campaign.overdue_count) or campaign.is_quiet
+    return campaigns

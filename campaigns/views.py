@@ -1,29 +1,24 @@
 """Campaign pages. Every view that touches a campaign goes through campaigns.access.campaign_for_user."""
 
-from functools import cache, partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.fragments import cached_fragment, minute, query_vary
+from core.roles import is_staff_member
 from jurisdictions.models import Jurisdiction
-from resources.selectors import assignments_for_campaign
-from resources.templatetags.resource_tags import assignments_panel
 
 from . import selectors, services
 from .access import campaign_for_user, campaigns_visible_to, can_manage_campaigns
 from .filters import DEFAULT_SORT, SORTS, CampaignFilter
 from .forms import CampaignForm, DeadlineForm, MemberForm, StageForm, StanceForm, TargetForm
 from .models import Campaign, Deadline, Membership, Target
+from .selectors_assignments import assignments_for_campaign
 from .timezones import in_user_time_zone
 
 PAGE_SIZE = 25
@@ -49,110 +44,78 @@ def page_number(request, name="page"):
 # --- list and detail -----------------------------------------------------------------------------
 
 
-# The kinds of data a list of campaigns shows (core.generations).
-CAMPAIGN_LIST_KINDS = ("campaigns", "people", "places")
-
-
 @login_required
 def campaign_list(request):
-    """The campaign list, kept in the cache (core.fragments) for readers who see the same campaigns."""
-    from core.selectors import page_rows, visibility_scope
-
+    """The campaigns the reader may see, filtered, sorted and paged."""
     visible = campaigns_visible_to(request.user)
-    now = timezone.now()
-
-    def context():
-        filterset = CampaignFilter(request.GET or None, queryset=visible, request=request)
-        sort = request.GET.get("sort") or DEFAULT_SORT
-        if sort not in SORTS:
-            sort = DEFAULT_SORT
-        # Filters that are not understood show an empty list with the form's errors, never everything.
-        campaigns = visible.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-        campaigns = selectors.campaign_list(base=campaigns).order_by(*SORTS[sort])
-        page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        sort_query = query.copy()
-        sort_query.pop("sort", None)
-        return {
-            "filter": filterset,
-            "page": page,
-            "rows": page_rows(page, now=now),
-            "sort": sort,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "can_create": can_manage_campaigns(request.user),
-        }
-
-    body = cached_fragment(
-        request,
-        "campaigns/_campaign_list_page.html",
-        vary=(visibility_scope(request.user, visible), query_vary(request), minute(now)),
-        kinds=CAMPAIGN_LIST_KINDS,
-        context=context,
-    )
-    return render(request, "campaigns/campaign_list.html", {"body": body})
+    filterset = CampaignFilter(request.GET or None, queryset=visible, request=request)
+    sort = request.GET.get("sort") or DEFAULT_SORT
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    # Filters that are not understood show an empty list with the form's errors, never everything.
+    campaigns = visible.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+    campaigns = selectors.campaign_list(base=campaigns).order_by(*SORTS[sort])
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": selectors.campaign_rows(page),
+        "sort": sort,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "can_create": can_manage_campaigns(request.user),
+    }
+    return render(request, "campaigns/campaign_list.html", context)
 
 
 TIMELINE_KINDS = {"stage", "meetings", "requests", "letters", "deadlines", "resources"}
 
 
-# What the campaign page's cached part shows besides the campaign's own data (core.generations).
-CAMPAIGN_PAGE_KINDS = ("people", "places", "resources", "questions")
-
-
 @login_required
 @in_user_time_zone
 def campaign_detail(request, pk):
-    """The campaign page: all but the reader's own resource list is kept in the cache (core.fragments)
-    until anything it shows changes; a page served from the cache reads the campaign only."""
-    campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_page_queryset())
+    """The campaign page: header, team, targets and whip count, deadlines, resources and one timeline."""
+    campaign = campaign_for_user(request.user, pk, queryset=selectors.campaign_detail_queryset())
     kind = request.GET.get("kind")
     if kind not in TIMELINE_KINDS:
         kind = None
     timeline_page = page_number(request, "tpage")
-    # Read once, by whichever cached part is built first; not at all when both are cached.
-    assignments = cache(partial(assignments_for_campaign, campaign, request.user))
-
-    def context():
-        prefetch_related_objects([campaign], *selectors.campaign_page_prefetches())
-        stage_changes = list(campaign.stage_changes.all())
-        targets = list(campaign.targets.all())
-        timeline, timeline_more = selectors.campaign_timeline(
-            campaign,
-            kind=kind,
-            page=timeline_page,
-            per_page=TIMELINE_PAGE_SIZE,
-            stage_changes=stage_changes,
-            targets={target.pk: target for target in targets},
-            assignments=assignments(),
-        )
-        deadlines, open_count, overdue_count = selectors.campaign_deadlines_ahead(campaign)
-        return {
-            "campaign": campaign,
-            "targets": targets,
-            "whip": selectors.whip_count(campaign, targets),
-            "team": list(campaign.memberships.all()),
-            "stage_changes": stage_changes,
-            "deadlines": deadlines,
-            "overdue_count": overdue_count,
-            "open_count": open_count,
-            "timeline": timeline,
-            "timeline_kind": kind,
-            "timeline_page": timeline_page,
-            "timeline_more": timeline_more,
-            "stance_form": StanceForm(),
-        }
-
-    page = cached_fragment(
-        request,
-        "campaigns/_campaign_page.html",
-        vary=(campaign.pk, kind, timeline_page, campaign.user_can_change, campaign.user_can_manage),
-        kinds=(f"campaign:{campaign.pk}", *CAMPAIGN_PAGE_KINDS),
-        context=context,
-        live={"assignments": assignments_panel(request, campaign, assignments)},
+    assignments = assignments_for_campaign(campaign, request.user)
+    stage_changes = list(campaign.stage_changes.all())
+    targets = list(campaign.targets.all())
+    timeline, timeline_more = selectors.campaign_timeline(
+        campaign,
+        kind=kind,
+        page=timeline_page,
+        per_page=TIMELINE_PAGE_SIZE,
+        stage_changes=stage_changes,
+        targets={target.pk: target for target in targets},
+        assignments=assignments,
     )
-    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign, "page": page})
+    deadlines, open_count, overdue_count = selectors.campaign_deadlines_ahead(campaign)
+    context = {
+        "campaign": campaign,
+        "targets": targets,
+        "whip": selectors.whip_count(campaign, targets),
+        "team": list(campaign.memberships.all()),
+        "stage_changes": stage_changes,
+        "deadlines": deadlines,
+        "overdue_count": overdue_count,
+        "open_count": open_count,
+        "timeline": timeline,
+        "timeline_kind": kind,
+        "timeline_page": timeline_page,
+        "timeline_more": timeline_more,
+        "stance_form": StanceForm(),
+        "assignments": assignments,
+        "new_count": sum(1 for assignment in assignments if assignment.is_new),
+        "can_assign": is_staff_member(request.user),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
 
 
 # --- staff: create, edit, stage, team ------------------------------------------------------------
@@ -193,6 +156,14 @@ def jurisdiction_options(request):
         raise PermissionDenied
     jurisdictions = Jurisdiction.objects.filter(state__postal=request.GET.get("state", "")).order_by("name")
     return render(request, "campaigns/_jurisdiction_options.html", {"jurisdictions": jurisdictions})
+
+
+@login_required
+def jurisdiction_campaigns(request, jurisdiction_pk):
+    """The campaigns of a jurisdiction that the reader may see: the county page loads them (htmx)."""
+    jurisdiction = get_object_or_404(Jurisdiction, pk=jurisdiction_pk)
+    campaigns = campaigns_visible_to(request.user).filter(jurisdiction=jurisdiction).order_by("name")[:100]
+    return render(request, "campaigns/_jurisdiction_campaigns.html", {"campaigns": campaigns})
 
 
 @login_required
@@ -292,6 +263,21 @@ def target_new(request, pk):
             messages.success(request, _("Target added."))
             return redirect(campaign)
     return render(request, "campaigns/target_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def target_stances(request, pk, target_pk):
+    """A target's stance history: the part the campaign page loads (htmx), or a page of its own."""
+    campaign = campaign_for_user(request.user, pk)
+    target = get_object_or_404(Target, campaign=campaign, pk=target_pk)
+    context = {
+        "campaign": campaign,
+        "target": target,
+        "changes": target.stance_changes.select_related("changed_by").order_by("-changed_at", "-pk"),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "campaigns/_stance_history.html", context)
+    return render(request, "campaigns/target_stances.html", context)
 
 
 @login_required

@@ -19,15 +19,10 @@ from django.utils.translation import pgettext_lazy
 from core.filters import StatePostalFilterSet
 from core.queries import count_of
 from jurisdictions.models import State
+from resources.models import Kind as ResourceKind
 
 from .access import campaigns_visible_to
-from .models import OPEN_REQUEST_STATUSES, Deadline, Meeting, RecordsRequest
-
-try:  # the resource library's assignments, when that app has them
-    from resources.models import Assignment
-    from resources.models import Kind as ResourceKind
-except ImportError:  # pragma: no cover - only while the resources app has no assignments
-    Assignment = ResourceKind = None
+from .models import OPEN_REQUEST_STATUSES, Assignment, Deadline, Meeting, RecordsRequest
 
 PAGE_SIZE = 50
 ANY = _("Any")
@@ -221,22 +216,22 @@ def _render_list(request, rows, template, export):
 
 @login_required
 def meeting_list(request):
-    return _render_list(request, meeting_rows(request), "core/lists/meetings.html", "meetings")
+    return _render_list(request, meeting_rows(request), "campaigns/lists/meetings.html", "meetings")
 
 
 @login_required
 def deadline_list(request):
-    return _render_list(request, deadline_rows(request), "core/lists/deadlines.html", "deadlines")
+    return _render_list(request, deadline_rows(request), "campaigns/lists/deadlines.html", "deadlines")
 
 
 @login_required
 def request_list(request):
-    return _render_list(request, request_rows(request), "core/lists/requests.html", "requests")
+    return _render_list(request, request_rows(request), "campaigns/lists/requests.html", "requests")
 
 
 @login_required
 def assignment_list(request):
-    return _render_list(request, assignment_rows(request), "core/lists/assignments.html", "assignments")
+    return _render_list(request, assignment_rows(request), "campaigns/lists/assignments.html", "assignments")
 
 
 # For core.exports: the rows of each list, by the name its export URL uses.

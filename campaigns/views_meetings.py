@@ -7,12 +7,9 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from core.fragments import cached_fragment, minute, query_vary
 
 from . import selectors, services
 from .access import campaign_for_user
@@ -36,28 +33,11 @@ def _question_rows(question_set):
 
 
 def _meeting_form(request, campaign, meeting=None):
-    """New meeting and edit meeting share this: save and redirect, or show the form.
-
-    The empty form of a new meeting is kept in the cache (core.fragments) under the campaign's data and
-    the question sets, to the minute (it offers now as the meeting's time)."""
-    if meeting is None and request.method == "GET":
-        now = timezone.now()
-        body = cached_fragment(
-            request,
-            MEETING_FORM,
-            vary=(campaign.pk, campaign.user_can_see_confidential, query_vary(request), minute(now)),
-            kinds=(f"campaign:{campaign.pk}", "people", "questions"),
-            context=lambda: _meeting_form_state(request, campaign),
-        )
-    else:
-        state = _meeting_form_state(request, campaign, meeting)
-        if isinstance(state, HttpResponse):
-            return state
-        body = render_to_string(MEETING_FORM, state, request=request)
-    return render(request, "campaigns/meeting_form.html", {"meeting": meeting, "body": body})
-
-
-MEETING_FORM = "campaigns/_meeting_form_page.html"
+    """New meeting and edit meeting share this: save and redirect, or show the form."""
+    state = _meeting_form_state(request, campaign, meeting)
+    if isinstance(state, HttpResponse):
+        return state
+    return render(request, "campaigns/meeting_form.html", state)
 
 
 def _meeting_form_state(request, campaign, meeting=None):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.profiles import profile_of
 from core.roles import is_admin, is_staff_member
 
 from . import notifications
@@ -29,7 +30,7 @@ OPT_OUTS_PAGE_SIZE = 50
 
 @login_required
 def notification_settings(request):
-    prefs = notifications.settings_of(request.user)
+    prefs = profile_of(request.user)
     form = NotificationSettingsForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
         notifications.notification_settings_save(user=request.user, **form.cleaned_data)

@@ -4,16 +4,16 @@ from django.urls import include, path
 
 from api import views_web as api_views_web
 from core import views as core_views
-from core.bench import views as bench_views
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("dashboard.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jurisdictions/", include("jurisdictions.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("resources/", include("resources.urls")),
+    path("resources/", include("campaigns.urls_assignments")),
     path("api/", include("api.urls")),
     path("settings/api-tokens/", include("api.urls_web")),
     path("calendar/<str:token>.ics", api_views_web.calendar_feed, name="calendar-feed"),
@@ -22,6 +22,3 @@ urlpatterns = [
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
-
-# The floor `make bench` compares every page with: a fixed response, no database (404 unless BENCH_VIEWS).
-urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench-floor"))

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from .roles import sync_role_permissions
+
 
 def _sync_roles(sender, **kwargs):
-    from .roles import sync_role_permissions
-
     sync_role_permissions()
 
 
@@ -15,6 +15,3 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Models added after the roles migration get their permissions on the next migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")
-        from .signals import connect
-
-        connect()

@@ -22,8 +22,6 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
-from . import generations
-
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
 
@@ -130,11 +128,13 @@ class CsvImportCommand(KeepHelpLayout, BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["csv"])
         summary = self.run_import(path, options)
-        # Rows were bulk created, sending no signals: nothing cached from before is served.
-        generations.renew_all()
+        self.after_import(summary)
         self.write_problems(summary)
         self.report(path, summary)
         return None
+
+    def after_import(self, summary):
+        """Run once the rows are in (they may have been bulk written, sending no signals)."""
 
     def write_problems(self, summary):
         for error in summary.errors:

@@ -34,8 +34,8 @@ def role_of(user):
         return ADMIN
     names = getattr(user, "_role_names", None)
     if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._role_names = names
+        # The signed-in user's roles come with the user (accounts.backends); anyone else's cost a query.
+        names = user._role_names = set(user.groups.values_list("name", flat=True))
     for role in (ADMIN, STAFF, ORGANIZER):
         if role in names:
             return role

@@ -25,10 +25,19 @@ from django.core.management.base import CommandError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from core.importing import RowError
+from core.importing import CsvImportCommand, RowError
 
 from .models import Agency, Jurisdiction, State
 from .naming import agency_name_key, county_name_key, fold
+from .services import map_cache_clear
+
+
+class PlacesImportCommand(CsvImportCommand):
+    """An importer of places, laws or agreements: the map's cached JSON is dropped once the rows are in."""
+
+    def after_import(self, summary):
+        map_cache_clear()
+
 
 # What ICE and others write when there is no county.
 NO_COUNTY = {"", "n a", "na", "none", "null", "unknown"}

@@ -7,6 +7,8 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from core.models import ChoiceLabelsMixin
 
+from .naming import agency_name_key
+
 
 class LawEffect(models.TextChoices):
     LIMITS = "limits", _("Limits cooperation")
@@ -279,7 +281,6 @@ class Agency(ChoiceLabelsMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from .naming import agency_name_key
 
         self.name_key = agency_name_key(self.name)
         super().save(*args, **kwargs)

@@ -4,13 +4,16 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, 
 
 from .models import (
     DIMENSION_VALUES,
+    Agency,
     Agreement287g,
     Dimension,
     Jurisdiction,
     Model287g,
+    Official,
     PolicyLevel,
     PolicyRecord,
     PolicyValue,
+    State,
     StateFloor,
     StateLaw,
 )
@@ -159,8 +162,6 @@ def map_data():
     Only codes, names and numbers: labels are translated by the page, so one cached copy serves every
     language. Nothing about campaigns is read here, because the map may be public.
     """
-    from .models import State, StateLaw
-
     level_index = {level.value: i for i, level in enumerate(MAP_LEVELS)}
     model_index = {model: i for i, model in enumerate(MODEL_287G_RANK)}
     states = {
@@ -245,7 +246,6 @@ def jurisdiction_with_any_active_287g():
 
 
 def _detail_prefetches():
-    from .models import Agency, Official
 
     return [
         Prefetch("state__laws", queryset=StateLaw.objects.order_by("effect", "-enacted_year", "title")),
@@ -292,42 +292,3 @@ def jurisdiction_page(pk):
         raise Jurisdiction.DoesNotExist
     prefetch_related_objects([jurisdiction], *_detail_prefetches())
     return jurisdiction, [row for row in rows if row.pk != pk]
-
-
-def jurisdiction_campaigns_for_user(*, jurisdiction, user):
-    """Campaigns in this jurisdiction that the user may see, or None while the campaigns app has no Campaign model.
-
-    Never anything for anonymous visitors: campaigns are not public, even when the map is. Who sees
-    which campaign is the campaigns app's rule (campaigns.access.campaigns_visible_to); without it,
-    staff and admins see every campaign and an organizer only those they are a member of.
-    """
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
-
-    from core.roles import is_staff_member
-
-    if not user.is_authenticated or not apps.is_installed("campaigns"):
-        return None
-    try:
-        campaign_model = apps.get_model("campaigns", "Campaign")
-        field = campaign_model._meta.get_field("jurisdiction")
-    except (LookupError, FieldDoesNotExist):
-        return None
-    if not field.many_to_one or field.related_model is not Jurisdiction:
-        return None
-    campaigns = campaign_model._default_manager.filter(jurisdiction=jurisdiction)
-    try:
-        from campaigns.access import campaigns_visible_to
-    except ImportError:
-        campaigns_visible_to = None
-    if campaigns_visible_to is not None:
-        campaigns = campaigns_visible_to(user, campaigns)
-    elif not is_staff_member(user):
-        try:
-            membership_model = apps.get_model("campaigns", "Membership")
-            membership_model._meta.get_field("user")
-            membership_model._meta.get_field("campaign")
-        except (LookupError, FieldDoesNotExist):
-            return []
-        campaigns = campaigns.filter(pk__in=membership_model._default_manager.filter(user=user).values("campaign_id"))
-    return list(campaigns[:100])

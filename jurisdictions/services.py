@@ -1,11 +1,13 @@
 """Writes of jurisdiction data. Every change to policy goes through here so the stored level stays true."""
 
+import logging
+
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from redis import RedisError
 
-from core import generations
-
-from .models import Agreement287g, Dimension, Jurisdiction, PolicyRecord, State, StateLaw
+from .models import Agreement287g, Dimension, Jurisdiction, PolicyRecord, PolicyValue, State, StateLaw
 from .selectors import (
     agreement_dates,
     compute_floor,
@@ -14,21 +16,27 @@ from .selectors import (
     strongest_287g_model,
 )
 
-# The map is built from places only: its generation is that of "places" (core.generations), with the
-# epoch. Every built copy of the map is tagged with the generation read before its data, and a copy is
-# served only while its tag is still current. Deleting this key (or any write to a place committing)
-# makes every process build anew.
-MAP_CACHE_KEY = generations.PREFIX + "places"
+# The public map's JSON, the one shared cache (jurisdictions.views_map): deleted when a change to the
+# places it shows commits; the timeout bounds a copy built from data read just before such a commit.
+MAP_CACHE_KEY = "jurisdictions:map-data"
+MAP_CACHE_SECONDS = 10 * 60
+# What the cache raises when it cannot be reached (Redis down, a full disk for the file cache): the map
+# is then built for each request, and nothing else depends on the cache.
+CACHE_ERRORS = (RedisError, OSError)
 
-
-def map_generation():
-    """The map's current generation."""
-    return ":".join(generations.current("places"))
+logger = logging.getLogger(__name__)
 
 
 def map_cache_clear():
-    """Start a new generation of the map: copies built from data read before this (anywhere) are dropped."""
-    generations.renew("places")
+    """Drop the map's cached JSON when the current transaction commits (at once outside one)."""
+    transaction.on_commit(_drop_map_copy)
+
+
+def _drop_map_copy():
+    try:
+        cache.delete(MAP_CACHE_KEY)
+    except CACHE_ERRORS:
+        logger.warning("The map's cached JSON could not be dropped; it expires within %s s", MAP_CACHE_SECONDS)
 
 
 def jurisdictions_refresh_policy(*, jurisdiction_ids):
@@ -72,7 +80,7 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
             Jurisdiction.objects.bulk_update(updates, list(fields), batch_size=500)
             changed += len(updates)
     if changed:
-        map_cache_clear()  # a bulk_update() sends no signal
+        map_cache_clear()
     return changed
 
 
@@ -84,7 +92,7 @@ def jurisdiction_refresh_policy(*, jurisdiction):
 def states_refresh_floor(*, states=None):
     """Recompute the stored state-law floor of these states (all when None), after their laws changed.
 
-    The map shows each state's laws, not only its floor, so its copy is renewed on commit either way.
+    The map shows each state's laws, not only its floor, so its copy is dropped either way.
     """
     states = list(states if states is not None else State.objects.all())
     effects = {}
@@ -98,7 +106,7 @@ def states_refresh_floor(*, states=None):
             updates.append(state)
     if updates:
         State.objects.bulk_update(updates, ["law_floor"])
-    map_cache_clear()  # a bulk_update() sends no signal
+    map_cache_clear()
     return len(updates)
 
 
@@ -132,7 +140,6 @@ def policy_record_delete(*, record):
 
 def agreement_policy_records_sync(*, agreements):
     """Each agreement's signing (and ending) as 287(g) policy records; returns how many were created."""
-    from .models import PolicyValue
 
     agreements = [a for a in agreements if a.jurisdiction_id]
     existing = set(
@@ -162,7 +169,7 @@ def agreement_policy_records_sync(*, agreements):
             )
     PolicyRecord.objects.bulk_create(new, batch_size=500)
     if new:
-        map_cache_clear()  # a bulk_create() sends no signal
+        map_cache_clear()
     return len(new)
 
 

@@ -8,16 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.access import staff_required
-from core.filters import FiltersUnreadable, export_links, list_query, page_number_value
-from core.fragments import cached, cached_fragment
+from core.filters import FiltersUnreadable, list_query, page_number_value
 from core.roles import is_staff_member
 
 from . import selectors, services
@@ -31,9 +28,8 @@ PAGE_SIZE_VALUES = {str(size) for size in PAGE_SIZES}
 DEFAULT_PAGE_SIZE = 50
 # Shown on the page for each sort key, in this order.
 SORT_COLUMNS = ["name", "state", "population", "level", "updated"]
-# The list's parameters in the order its filter form sends them, then the page its links add. A
-# request's own are put in this order, so that addresses asking for the same list share one cached
-# copy, and the links the page writes stay those it wrote from the form's addresses.
+# The list's parameters in the order its filter form sends them, then the page its links add: the
+# links the page writes keep that order.
 LIST_PARAMETERS = [
     "q",
     "state",
@@ -49,9 +45,6 @@ LIST_PARAMETERS = [
     "sort",
     "page",
 ]
-# Kinds of data (core.generations) the list and the county page show.
-PLACE_KINDS = ("places",)
-COUNTY_PAGE_KINDS = ("places", "people")
 
 
 def _page_size(value):
@@ -80,24 +73,17 @@ _PK_PLACEHOLDER = 2_147_483_647
 
 
 def _list_rows(jurisdictions):
-    """What each list row shows, as strings worked out here once: the page renders every row twice
-    (cards on phones, a table on wider screens), and template lookups, includes and filters per row
-    were most of its time."""
+    """What each list row shows, worked out once: the page shows every row twice (cards on phones, a
+    table on wider screens)."""
     detail_url = reverse("jurisdictions:detail", args=[_PK_PLACEHOLDER])
     placeholder = str(_PK_PLACEHOLDER)
     level_labels = {value: str(label) for value, label in PolicyLevel.choices}
     model_labels = {value: str(label) for value, label in Model287g.choices}
     floor_labels = {value: str(label) for value, label in StateFloor.choices}
-    floor_badges = {}
     rows = []
     for jurisdiction in jurisdictions:
         state = jurisdiction.state
         floor = state.law_floor
-        if floor not in floor_badges:
-            badge = render_to_string(
-                "jurisdictions/partials/floor_badge.html", {"floor": floor, "label": floor_labels.get(floor, floor)}
-            )
-            floor_badges[floor] = mark_safe(badge.strip())
         population = jurisdiction.population
         rows.append(
             {
@@ -111,7 +97,8 @@ def _list_rows(jurisdictions):
                 "level": jurisdiction.level,
                 "level_label": level_labels.get(jurisdiction.level, jurisdiction.level),
                 "model_287g": model_labels.get(jurisdiction.current_287g, jurisdiction.current_287g),
-                "floor_badge": floor_badges[floor],
+                "floor": floor,
+                "floor_label": floor_labels.get(floor, floor),
                 "updated": date_format(jurisdiction.policy_updated, "SHORT_DATE_FORMAT")
                 if jurisdiction.policy_updated
                 else "",
@@ -148,124 +135,37 @@ def _list_context(query):
 
 @public_or_login
 def jurisdiction_list(request):
-    """The list is the same for every signed-in reader: kept in the cache (core.fragments) under the
-    places' generation and the list's parameters until a place changes. A cached list reads nothing,
-    not even its filters: only a list whose filters could be read is kept, and whether they can is a
-    matter of the places (the states) and the parameters alone.
-
-    A public visitor's list is not kept: anyone's query string, free text included, would fill the
-    shared cache.
-    """
+    """Counties and cities, filtered, sorted and paged; a filter that cannot be read answers 400 with the form."""
     query = _list_query(request.GET)
-    live = {"export": export_links(request, "jurisdictions", "btn-group-sm ms-auto")}
     try:
-        if request.user.is_authenticated:
-            content = cached_fragment(
-                request,
-                "jurisdictions/_list_page.html",
-                vary=(query.urlencode(),),
-                kinds=PLACE_KINDS,
-                context=lambda: _list_context(query),
-                live=live,
-            )
-        else:
-            content = render_to_string("jurisdictions/_list_page.html", {**_list_context(query), "live": live}, request)
+        context, status = _list_context(query), 200
     except FiltersUnreadable as unreadable:
-        content = render_to_string("jurisdictions/_list_page.html", {**unreadable.context, "live": live}, request)
-        return render(request, "jurisdictions/list.html", {"content": content}, status=400)
-    return render(request, "jurisdictions/list.html", {"content": content})
-
-
-def _campaign_links(campaigns):
-    """[(campaign, its page or None)], None passed through: the campaign pages may not be wired yet."""
-    if campaigns is None:
-        return None
-    links = []
-    for campaign in campaigns:
-        try:
-            url = campaign.get_absolute_url()
-        except (AttributeError, NoReverseMatch):
-            url = None
-        links.append((campaign, url))
-    return links
-
-
-def _campaigns_panel(request, pk):
-    """The county page's campaigns as this reader may see them; nothing for anonymous visitors.
-
-    Kept in the cache apart from the page, per reader's scope (staff see every campaign, anyone else
-    those of their own teams: campaigns.access.campaigns_visible_to), so that a campaign's write (a
-    meeting logged, a deadline met) renews this short list and not the county's page. A place's write
-    renews both: a page built anew reads all it shows anew, in as many queries whatever was cached.
-    """
-    user = request.user
-    if not user.is_authenticated:
-        return ""
-    scope = "staff" if is_staff_member(user) else f"user:{user.pk}"
-    return cached_fragment(
-        request,
-        "jurisdictions/partials/campaigns.html",
-        vary=(pk, scope),
-        kinds=("campaigns", *COUNTY_PAGE_KINDS),
-        # None until the campaigns app can answer. Of the jurisdiction, only its id is read.
-        context=lambda: {
-            "campaigns": _campaign_links(
-                selectors.jurisdiction_campaigns_for_user(jurisdiction=Jurisdiction(pk=pk), user=user)
-            )
-        },
-    )
-
-
-def _page_title(pk):
-    """The page's title, the jurisdiction's name and state, kept in the cache with the places; Http404 for no
-    such jurisdiction (before anything else of the page is read or kept)."""
-
-    def read():
-        row = Jurisdiction.objects.filter(pk=pk).values_list("name", "state__postal").first()
-        if row is None:
-            raise Http404("No such jurisdiction.")
-        return ", ".join(row)
-
-    return cached("jurisdictions:title", vary=(pk,), kinds=PLACE_KINDS, make=read)
+        context, status = unreadable.context, 400
+    return render(request, "jurisdictions/list.html", context, status=status)
 
 
 @public_or_login
 def jurisdiction_detail(request, pk):
-    """The county page: kept in the cache (core.fragments) under the generations of places and people
-    (who entered a record), per jurisdiction and what the reader may see of it. A cached page reads
-    nothing from the database; its title and the reader's campaigns are kept in the cache apart."""
-    title = _page_title(pk)
-    signed_in = request.user.is_authenticated
-    staff = is_staff_member(request.user)
-
-    def context():
-        try:
-            jurisdiction, cities = selectors.jurisdiction_page(pk)
-        except Jurisdiction.DoesNotExist:
-            raise Http404("No such jurisdiction.") from None
-        state = jurisdiction.state
-        return {
-            "jurisdiction": jurisdiction,
-            "history": selectors.dimension_history(jurisdiction),
-            "laws": list(state.laws.all()),
-            "records_law": getattr(state, "records_law", None),
-            "agencies": list(jurisdiction.agencies.all()),
-            "agreements": list(jurisdiction.agreements.all()),
-            "cities": cities,
-            "can_edit": staff,
-            # Who entered a record is named to signed-in readers only.
-            "signed_in": signed_in,
-        }
-
-    content = cached_fragment(
-        request,
-        "jurisdictions/_detail_page.html",
-        vary=(pk, signed_in, staff),
-        kinds=COUNTY_PAGE_KINDS,
-        context=context,
-        live={"campaigns": _campaigns_panel(request, pk)},
-    )
-    return render(request, "jurisdictions/detail.html", {"title": title, "content": content})
+    """The county page: its policy history with sources, laws, agencies, agreements, cities and campaigns."""
+    try:
+        jurisdiction, cities = selectors.jurisdiction_page(pk)
+    except Jurisdiction.DoesNotExist:
+        raise Http404("No such jurisdiction.") from None
+    state = jurisdiction.state
+    user = request.user
+    context = {
+        "jurisdiction": jurisdiction,
+        "history": selectors.dimension_history(jurisdiction),
+        "laws": list(state.laws.all()),
+        "records_law": getattr(state, "records_law", None),
+        "agencies": list(jurisdiction.agencies.all()),
+        "agreements": list(jurisdiction.agreements.all()),
+        "cities": cities,
+        "can_edit": is_staff_member(user),
+        # Who entered a record, and the campaigns here, are for signed-in readers only.
+        "signed_in": user.is_authenticated,
+    }
+    return render(request, "jurisdictions/detail.html", context)
 
 
 @staff_required

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 
 from .documents import check_upload, extract_text
-from .models import Assignment, Resource, ResourceAudience, Topic
+from .models import Resource, ResourceAudience, Topic
 
 
 @admin.register(Topic)
@@ -84,13 +84,3 @@ class ResourceAdmin(admin.ModelAdmin):
         elif not obj.file:
             obj.file_type, obj.file_size, obj.extracted_text = "", None, ""
         super().save_model(request, obj, form, change)
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ["resource", "campaign", "assigned_by", "assigned_at", "withdrawn_at"]
-    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
-    search_fields = ["resource__title", "campaign__name", "note"]
-    date_hierarchy = "assigned_at"
-    list_select_related = ["resource", "campaign", "assigned_by"]
-    raw_id_fields = ["resource", "campaign", "assigned_by", "withdrawn_by"]

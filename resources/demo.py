@@ -3,6 +3,11 @@
 import datetime
 import re
 
+from jurisdictions.models import State
+
+from . import services
+from .models import Resource, ResourceAudience, Topic
+
 
 def simple_pdf(lines, *, title=""):
     """A one-page PDF with the given lines of text (Helvetica, Latin-1), small enough to generate on the fly."""
@@ -775,11 +780,6 @@ def seed_resources_demo(stdout, *, user=None):
     from django.core.files.base import ContentFile
     from django.db import transaction
 
-    from jurisdictions.models import State
-
-    from . import services
-    from .models import Resource, ResourceAudience, Topic
-
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     postals = {postal for entry in DEMO_RESOURCES for postal in entry.get("states", [])}
     states = {state.postal: state for state in State.objects.filter(postal__in=postals)}
@@ -852,66 +852,6 @@ def seed_resources_demo(stdout, *, user=None):
     return by_slug
 
 
-DEMO_NOTE = "Demo note:"
-# resource slug -> the note staff leave for the campaign (kept short, written for the demo).
-DEMO_ASSIGNMENTS = {
-    "board-letter": "draft your letter to the board from this sample before the hearing.",
-    "sheriff-questions-2022": "bring these questions to the next meeting with the sheriff.",
-    "records-cover-letter": "send this request first: it shows how many holds the jail honored last year.",
-    "kyr-home-es": "hand this out in Spanish at the community forum.",
-}
-DEMO_287G_ASSIGNMENTS = {
-    "287g-toolkit": "the campaign plan in chapter 3 fits where you are now.",
-    "end-287g-letter": "ask for written notice ending the agreement; adapt the second paragraph.",
-}
-DEMO_WITHDRAWN = ("detainer-talking-points-2014", "a newer edition of these talking points replaces it.")
-
-
-def seed_assignments_demo(stdout, *, by_slug, user, campaign_count=6):
-    """Assign a few demo resources to the first demo campaigns (one withdrawn); a second run adds nothing."""
-    from campaigns.models import Campaign, Goal
-
-    from . import services
-    from .models import Assignment
-
-    if user is None:
-        return
-    campaigns = list(Campaign.objects.order_by("pk")[:campaign_count])
-    if not campaigns:
-        stdout.write("Demo assignments: no campaigns yet, none made.\n")
-        return
-    done = set(
-        Assignment.objects.filter(campaign__in=campaigns, note__startswith=DEMO_NOTE).values_list(
-            "resource_id", "campaign_id"
-        )
-    )
-    created = 0
-    for campaign in campaigns:
-        wanted = dict(DEMO_ASSIGNMENTS)
-        if campaign.goal == Goal.END_287G:
-            wanted.update(DEMO_287G_ASSIGNMENTS)
-        for slug, note in wanted.items():
-            resource = by_slug[slug]
-            if (resource.pk, campaign.pk) in done:
-                continue
-            made, _ = services.assignment_create(
-                resource=resource, campaigns=[campaign], user=user, note=f"{DEMO_NOTE} {note}"
-            )
-            created += len(made)
-    slug, reason = DEMO_WITHDRAWN
-    first, old = campaigns[0], by_slug[slug]
-    if (old.pk, first.pk) not in done:
-        made, _ = services.assignment_create(
-            resource=old, campaigns=[first], user=user, note=f"{DEMO_NOTE} points for the first board hearing."
-        )
-        for assignment in made:
-            services.assignment_withdraw(assignment=assignment, user=user, reason=f"Demo: {reason}")
-            created += 1
-    stdout.write(f"Demo assignments: {created} made for {len(campaigns)} campaigns.\n")
-
-
 def seed_demo(*, users, force=False, stdout):
-    """The resources step of seed_demo: the demo library and, when there are campaigns, a few assignments."""
-    staff = users.get("staff1")
-    by_slug = seed_resources_demo(stdout, user=staff)
-    seed_assignments_demo(stdout, by_slug=by_slug, user=staff)
+    """The resources step of seed_demo: the demo library."""
+    seed_resources_demo(stdout, user=users.get("staff1"))

@@ -9,7 +9,6 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -274,87 +273,3 @@ class ResourceAudience(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return self.get_audience_display()
-
-
-class Assignment(ChoiceLabelsMixin, models.Model):
-    """A library resource assigned by staff to a campaign, with a note on why; withdrawn, never deleted."""
-
-    resource = models.ForeignKey(
-        Resource, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("resource")
-    )
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        on_delete=models.CASCADE,
-        related_name="resource_assignments",
-        verbose_name=_("campaign"),
-    )
-    note = models.TextField(_("why it helps"))
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assigned by"),
-    )
-    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawn by"),
-    )
-    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
-
-    class Meta:
-        ordering = ["-assigned_at", "-pk"]
-        verbose_name = _("assignment")
-        verbose_name_plural = _("assignments")
-        constraints = [
-            # A resource is assigned to a campaign once at a time; after a withdrawal it may be assigned again.
-            models.UniqueConstraint(
-                fields=["resource", "campaign"],
-                condition=Q(withdrawn_at__isnull=True),
-                name="assignment_active_unique",
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
-                name="assignment_withdrawal_has_reason",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["campaign", "-assigned_at"], name="assignment_campaign_idx"),
-            models.Index(fields=["resource", "-assigned_at"], name="assignment_resource_idx"),
-            models.Index(fields=["assigned_at"], name="assignment_assigned_at_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.resource} → {self.campaign}"
-
-    def get_absolute_url(self):
-        return reverse("resources:assignment", args=[self.pk])
-
-    @property
-    def is_active(self):
-        return self.withdrawn_at is None
-
-
-class AssignmentOpen(ChoiceLabelsMixin, models.Model):
-    """When a user first opened an assignment: until then it is marked new for them."""
-
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="opens")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("opened assignment")
-        verbose_name_plural = _("opened assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "user"], name="assignment_open_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} opened {self.assignment_id}"

@@ -13,7 +13,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.resource_edit, name="edit"),
     path("<int:pk>/review/", views.resource_review, name="review"),
     path("<int:pk>/file/", views.resource_file, name="file"),
-    path("<int:pk>/assign/", views.resource_assign, name="assign"),
-    path("assignments/<int:pk>/", views.assignment_open, name="assignment"),
-    path("assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="withdraw"),
 ]

@@ -4,24 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from campaigns.access import campaign_for_user
 from core.access import sign_in_required, staff_required
-from core.filters import FiltersUnreadable, export_links, list_query, page_number_value
-from core.fragments import cached_fragment
+from core.filters import FiltersUnreadable, list_query, page_number_value
 from core.roles import is_staff_member
 
 from . import selectors, services
@@ -32,17 +25,14 @@ from .access import (
 )
 from .documents import INLINE_TYPES
 from .filters import ResourceFilter
-from .forms import AssignForm, ResourceForm, ReviewForm, SuggestionForm, WithdrawForm
+from .forms import ResourceForm, ReviewForm, SuggestionForm
 from .letters import MERGE_FIELDS
-from .models import Assignment, Audience, Kind, Language, Resource
+from .models import Audience, Kind, Language, Resource
 
 PAGE_SIZE = 20
-# The list's parameters in the order its forms send them, then the page its links add. A request's own
-# are put in this order, so that addresses asking for the same list share one cached copy, and the
-# links the page writes stay those it wrote from the forms' addresses.
+# The list's parameters in the order its forms send them, then the page its links add: the links the
+# page writes keep that order.
 LIST_PARAMETERS = ["q", "kind", "topic", "language", "audience", "state", "year", "sort", "page"]
-# Kinds of data (core.generations) the list shows: the library, and the states' names.
-LIST_KINDS = ("resources", "places")
 
 
 # Stands for the pk in a URL reversed once per page; each card's URL is this with its own pk.
@@ -50,8 +40,7 @@ _PK_PLACEHOLDER = 2_147_483_647
 
 
 def _cards(resources):
-    """What each card of the list shows, worked out here once: per-card template lookups, filters and
-    an include per card were most of the page's time."""
+    """What each card of the list shows, with its links read for the whole page at once."""
     resources = list(resources)
     if not resources:
         return []
@@ -64,45 +53,6 @@ def _cards(resources):
     languages = {value: str(label) for value, label in Language.choices}
     audiences = {value: str(label) for value, label in Audience.choices}
     no_links = {"topics": [], "states": [], "audiences": []}
-    # Each topic, audience and state badge is written once a page, however many cards show it.
-    badges = {}
-
-    def badge(key, html, *args):
-        if key not in badges:
-            badges[key] = format_html(html, *args)
-        return badges[key]
-
-    def card_badges(linked):
-        return mark_safe(
-            "".join(
-                [
-                    badge(
-                        ("topic", topic.slug),
-                        '<a class="badge rounded-pill text-bg-primary text-decoration-none" href="?topic={}">{}</a>',
-                        topic.slug,
-                        topic.label,
-                    )
-                    for topic in linked["topics"]
-                ]
-                + [
-                    badge(
-                        ("audience", value),
-                        '<span class="badge rounded-pill text-bg-light border">{}</span>',
-                        audiences.get(value, value),
-                    )
-                    for value in linked["audiences"]
-                ]
-                + [
-                    badge(
-                        ("state", postal),
-                        '<span class="badge rounded-pill text-bg-light border" title="{}">{}</span>',
-                        name,
-                        postal,
-                    )
-                    for name, postal in linked["states"]
-                ]
-            )
-        )
 
     def url(pk):
         return detail_url.replace(placeholder, str(pk))
@@ -137,7 +87,9 @@ def _cards(resources):
                 if newest
                 else None,
                 "summary": Truncator(resource.summary).words(40, truncate=" …") if resource.summary else "",
-                "badges": card_badges(linked),
+                "topics": linked["topics"],
+                "audiences": [audiences.get(value, value) for value in linked["audiences"]],
+                "states": linked["states"],
                 "translation_of": version(resource.translation_of) if resource.translation_of_id else None,
                 "other_languages": [version(other) for other in translations.get(resource.pk, [])],
             }
@@ -179,35 +131,14 @@ def _list_context(query, user, *, staff):
 
 
 def resource_list(request):
-    """The list is the same for every signed-in reader of a role: kept in the cache (core.fragments)
-    under the generations of the library and the states, per staff or not and the list's parameters.
-    A cached list reads nothing, not even its filters: only a list whose filters could be read is kept,
-    and whether they can is a matter of the topics, the states and the parameters alone.
-
-    A public visitor's list is not kept: anyone's search text would fill the shared cache.
-    """
+    """The library: search, filters and pages; a filter that cannot be read answers 400 with the form."""
     user = request.user
-    staff = is_staff_member(user)
     query = _list_query(request.GET)
-    # The export links are for the request's own query string: never part of a cached copy.
-    live = {"export": export_links(request, "resources", "btn-group-sm")}
     try:
-        if user.is_authenticated:
-            content = cached_fragment(
-                request,
-                "resources/_list_page.html",
-                vary=(query.urlencode(), "staff" if staff else "signed-in"),
-                kinds=LIST_KINDS,
-                context=lambda: _list_context(query, user, staff=staff),
-                live=live,
-            )
-        else:
-            values = _list_context(query, user, staff=staff)
-            content = render_to_string("resources/_list_page.html", {**values, "live": live}, request)
+        context, status = _list_context(query, user, staff=is_staff_member(user)), 200
     except FiltersUnreadable as unreadable:
-        content = render_to_string("resources/_list_page.html", {**unreadable.context, "live": live}, request)
-        return render(request, "resources/list.html", {"content": content}, status=400)
-    return render(request, "resources/list.html", {"content": content})
+        context, status = unreadable.context, 400
+    return render(request, "resources/list.html", context, status=status)
 
 
 @login_for_anonymous
@@ -217,7 +148,6 @@ def resource_detail(request, pk):
         "resource": resource,
         "merge_fields": MERGE_FIELDS,
         "review_form": ReviewForm() if resource.user_can_change else None,
-        "assignments": selectors.assignments_of_resource(resource, request.user),
         "from_campaign": request.GET.get("from_campaign", ""),
     }
     return render(request, "resources/detail.html", context)
@@ -356,98 +286,3 @@ def resource_review(request, pk):
 
 
 # -- assignments to campaigns ---------------------------------------------------------------------------
-
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
-@staff_required
-def resource_assign(request, pk):
-    resource = resource_for_user(request.user, pk, change=True)
-    if resource.status != Resource.Status.APPROVED:
-        messages.error(request, _("Only resources in the library can be assigned; review the suggestion first."))
-        return redirect(resource)
-    if request.method == "POST":
-        form = AssignForm(request.POST, resource=resource)
-        if form.is_valid():
-            try:
-                created, skipped = services.assignment_create(
-                    resource=resource,
-                    campaigns=list(form.cleaned_data["campaigns"]),
-                    user=request.user,
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                if created:
-                    messages.success(
-                        request,
-                        ngettext("Assigned to %(count)d campaign.", "Assigned to %(count)d campaigns.", len(created))
-                        % {"count": len(created)},
-                    )
-                if skipped:
-                    messages.info(
-                        request,
-                        _("Already assigned, left as it was: %(names)s.")
-                        % {"names": ", ".join(campaign.name for campaign in skipped)},
-                    )
-                return redirect(_safe_next(request, resource.get_absolute_url()))
-    else:
-        form = AssignForm(resource=resource, initial={"campaigns": request.GET.getlist("campaign")})
-    context = {
-        "resource": resource,
-        "form": form,
-        "assigned": [a for a in selectors.assignments_of_resource(resource, request.user) if a.is_active],
-        "next": _safe_next(request, ""),
-    }
-    return render(request, "resources/assign.html", context, status=400 if form.errors else 200)
-
-
-def _assignment_for_user(user, pk, *, manage=False):
-    """The assignment if `user` may see its campaign (404 otherwise); staff only when managing (403)."""
-    assignment = get_object_or_404(Assignment.objects.select_related("resource", "campaign"), pk=pk)
-    campaign_for_user(user, assignment.campaign_id, manage=manage)
-    return assignment
-
-
-@sign_in_required
-def assignment_open(request, pk):
-    """An organizer opens an assignment from their campaign page: it is no longer new for them."""
-    assignment = _assignment_for_user(request.user, pk)
-    services.assignment_mark_opened(assignment=assignment, user=request.user)
-    return redirect(f"{assignment.resource.get_absolute_url()}?from_campaign={assignment.campaign_id}")
-
-
-@sign_in_required
-def assignment_withdraw(request, pk):
-    # Organizers not on the campaign get 404, those on it 403: the campaign access helper decides.
-    assignment = _assignment_for_user(request.user, pk, manage=True)
-    default_next = assignment.campaign.get_absolute_url()
-    if not assignment.is_active:
-        messages.info(request, _("This assignment was already withdrawn."))
-        return redirect(_safe_next(request, default_next))
-    if request.method == "POST":
-        form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                services.assignment_withdraw(
-                    assignment=assignment, user=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                messages.info(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request,
-                    _("“%(title)s” withdrawn from %(campaign)s.")
-                    % {"title": assignment.resource.title, "campaign": assignment.campaign.name},
-                )
-            return redirect(_safe_next(request, default_next))
-    else:
-        form = WithdrawForm()
-    context = {"assignment": assignment, "form": form, "next": _safe_next(request, "")}
-    return render(request, "resources/withdraw.html", context, status=400 if form.errors else 200)

@@ -6,7 +6,7 @@ What it does, in order:
    --if-missing` (scale 0.1 unless told otherwise; a data set of that scale and seed is kept), then
    empties the bench's Redis database so that nothing cached from earlier data is served.
 2. Runs `collectstatic` and starts gunicorn with the production settings and bench-only environment
-   (SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0, BENCH_VIEWS=1) on a free port of
+   (SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0) on a free port of
    127.0.0.1 (8030-8039).
 3. Signs in through the login form as an organizer, a staff member and an admin of the bench data.
 4. For every endpoint: counts the SQL queries of one request in this process (Django's test Client and
@@ -55,6 +55,8 @@ CONCURRENCY = (1, 8)
 PORTS = range(8030, 8040)
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 HOST = "127.0.0.1"
+# bench.pages, imported by main() once Django is set up.
+bench_pages = None
 
 # The bar of the issue, printed beside the numbers (never asserted).
 BAR_P95_MS = 150
@@ -65,14 +67,13 @@ BAR_TTFB_S = 1
 BAR_RSS_MB = 200
 
 SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SETTINGS_MODULE": "config.settings.bench",
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
     "SECRET_KEY": "bench-only-secret-key-never-used-anywhere-else-0123456789-abcdefghijklmnop",
     "ALLOWED_HOSTS": HOST,
     "SECURE_SSL_REDIRECT": "0",
     "DJANGO_DEBUG": "0",
-    "BENCH_VIEWS": "1",
     "LOG_LEVEL": "WARNING",
     "EMAIL_URL": "consolemail://",
 }
@@ -303,21 +304,16 @@ def load(path, cookie, *, port, lua):
 
 def map_cold(port, cookie, user, runs=5):
     """The map JSON right after its cache was cleared (each run)."""
-    from django.core.cache import cache
-
-    from core.bench.pages import count_cold_map_queries
-    from jurisdictions.services import MAP_CACHE_KEY
-
     times = []
     for _ in range(runs):
-        cache.delete(MAP_CACHE_KEY)
+        bench_pages.clear_map_cache()
         started = time.perf_counter()
         status, _h, _b = http("GET", "/jurisdictions/map/data.json", port=port, headers={"Cookie": cookie})
         times.append((time.perf_counter() - started) * 1000)
         if status != 200:
             raise SystemExit(f"map JSON answered {status}")
-    cache.delete(MAP_CACHE_KEY)
-    queries, _status = count_cold_map_queries(user)
+    bench_pages.clear_map_cache()
+    queries, _status = bench_pages.count_cold_map_queries(user)
     return {
         "runs": runs,
         "p50_ms": round(statistics.median(times), 1),
@@ -328,9 +324,7 @@ def map_cold(port, cookie, user, runs=5):
 
 def export_timing(port, cookie, user):
     """Time to first byte and in total of the deadlines CSV export (every deadline, as staff)."""
-    from core.bench.pages import count_queries, export_path
-
-    path = export_path()
+    path = bench_pages.export_path()
     if path is None:
         return None
     conn = HTTPConnection(HOST, port, timeout=300)
@@ -345,7 +339,7 @@ def export_timing(port, cookie, user):
         lines += chunk.count(b"\n")
     total = time.perf_counter() - started
     conn.close()
-    queries, _status = count_queries(path, user)
+    queries, _status = bench_pages.count_queries(path, user)
     return {
         "path": path,
         "status": response.status,
@@ -479,9 +473,10 @@ def main():
     started = time.monotonic()
     seed_seconds = prepare()
     setup_django()
-    from core.bench.pages import subjects
+    global bench_pages
+    from bench import pages as bench_pages  # it reads the models: only once Django is set up
 
-    s = subjects()
+    s = bench_pages.subjects()
     load_before = os.getloadavg()
     port = free_port()
     say(f"Starting gunicorn ({WORKERS} workers) on {HOST}:{port}")
@@ -490,21 +485,18 @@ def main():
     lua.write(WRK_LUA)
     lua.close()
     try:
-        from core import bench
-        from core.bench.pages import calendar_path, count_queries, digest_run, endpoints
-
         users = {"organizer": s["organizer"], "staff": s["staff"], "admin": s["admin"]}
-        cookies = {role: sign_in(user.username, bench.BENCH_PASSWORD, port=port) for role, user in users.items()}
-        pages, admin_paths = endpoints(s)
+        cookies = {role: sign_in(user.username, bench_pages.BENCH_PASSWORD, port=port) for role, user in users.items()}
+        pages, admin_paths = bench_pages.endpoints(s)
         calendar = None
         rows = []
         say(f"Loading {len(pages)} endpoints and {len(admin_paths)} admin pages, {DURATION} s at 1 and 8 clients")
         for key, label, role, path, reference in pages:
             user, cookie = users.get(role), cookies.get(role)
             if key == "calendar":
-                calendar = path = calendar_path(s["organizer"])
+                calendar = path = bench_pages.calendar_path(s["organizer"])
                 user = None
-            queries, status = count_queries(path, user)
+            queries, status = bench_pages.count_queries(path, user)
             runs = load(path, cookie, port=port, lua=lua.name)
             rows.append(
                 {
@@ -521,7 +513,7 @@ def main():
             say(f"  {label:<40} {queries!s:>3} queries  p95@8 {runs['8']['p95_ms']} ms")
         admin_rows = []
         for key, path in admin_paths.items():
-            queries, status = count_queries(path, users["admin"])
+            queries, status = bench_pages.count_queries(path, users["admin"])
             runs = load(path, cookies["admin"], port=port, lua=lua.name)
             admin_rows.append(
                 {"key": key, "label": f"admin: {path[7:]}", "role": "admin", "path": path}
@@ -537,7 +529,7 @@ def main():
         say("Map JSON with a cold cache, the deadlines export, a digest run")
         map_result = map_cold(port, cookies["staff"], s["staff"])
         export = export_timing(port, cookies["staff"], s["staff"])
-        digest = digest_run()
+        digest = bench_pages.digest_run()
         memory = server.worker_rss_mb()
     finally:
         server.stop()

@@ -105,11 +105,13 @@ def _site_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
-def _nothing_cached_from_earlier_tests():
-    """A new epoch (core.generations): nothing cached in an earlier test, whose rows were rolled back, is served."""
-    from core import generations
+def _no_map_copy_from_earlier_tests():
+    """The map's cached JSON of an earlier test, whose rows were rolled back, is not served."""
+    from django.core.cache import cache
 
-    generations.renew_at_once([generations.EPOCH])
+    from jurisdictions.services import MAP_CACHE_KEY
+
+    cache.delete(MAP_CACHE_KEY)
 
 
 @pytest.fixture

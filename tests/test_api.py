@@ -9,10 +9,20 @@ from rest_framework.test import APIClient
 
 from api import services as api_services
 from campaigns import services
-from campaigns.models import Answer, Deadline, Meeting, Membership, RecordsRequest, Stage, StageChange, Stance
+from campaigns.models import (
+    Answer,
+    Assignment,
+    Deadline,
+    Meeting,
+    Membership,
+    RecordsRequest,
+    Stage,
+    StageChange,
+    Stance,
+)
 from core import roles
 from jurisdictions.models import Agency, PolicyRecord, PolicyValue
-from resources.models import Assignment, Kind
+from resources.models import Kind
 from tests import factories
 
 
@@ -84,7 +94,7 @@ def build_world():
         campaign=other, user=staff, title="Other deadline", due_date=timezone.localdate() + datetime.timedelta(days=3)
     )
     resource = factories.ResourceFactory(kind=Kind.FACT_SHEET)
-    from resources.services import assignment_create
+    from campaigns.services.assignments import assignment_create
 
     (assignment,), _ = assignment_create(resource=resource, campaigns=[campaign], user=staff, note="Read it first.")
     sample_letter = factories.ResourceFactory(

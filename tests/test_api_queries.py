@@ -10,10 +10,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns import services
-from campaigns.models import Answer, Deadline, Membership, StanceChange
+from campaigns.models import Answer, Assignment, Deadline, Membership, StanceChange
 from core import roles
 from jurisdictions.models import Dimension, PolicyRecord, PolicyValue
-from resources.models import Assignment, ResourceAudience
+from resources.models import ResourceAudience
 from tests import factories
 from tests.test_api import build_world
 

@@ -1,26 +1,39 @@
-"""core.backends: a request's user comes with their roles and time zone, in one query, and from this
-process's copy until anything of theirs changes."""
+"""accounts.backends: the signed-in user is read from the database on every request, with their profile and
+roles, so any change to them counts from the next request, whatever wrote it (a service, `update()`, SQL)."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import NotificationSettings
-from campaigns.timezones import user_time_zone
+from accounts.backends import ProfileBackend
+from accounts.models import Profile
+from accounts.profiles import user_time_zone
 from core import roles
-from core.backends import RoleAwareBackend
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
+PASSWORD = "pass-1234-word"  # tests.factories.UserFactory's
 
-def test_user_roles_and_time_zone_in_one_query(staff):
-    NotificationSettings.objects.update_or_create(user=staff, defaults={"time_zone": "America/Chicago"})
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def sent_to_sign_in(response):
+    return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_user_comes_with_profile_and_roles_in_one_query(staff):
+    Profile.objects.update_or_create(user=staff, defaults={"time_zone": "America/Chicago"})
     with CaptureQueriesContext(connection) as queries:
-        user = RoleAwareBackend().get_user(staff.pk)
+        user = ProfileBackend().get_user(staff.pk)
         assert roles.role_of(user) == roles.STAFF
         assert roles.is_staff_member(user)
         assert user_time_zone(user) == "America/Chicago"
@@ -28,124 +41,78 @@ def test_user_roles_and_time_zone_in_one_query(staff):
     assert user == staff
 
 
-def test_a_user_without_settings_gets_the_site_zone(organizer, settings):
-    user = RoleAwareBackend().get_user(organizer.pk)
+def test_a_user_without_a_profile_gets_the_site_zone(organizer, settings):
+    user = ProfileBackend().get_user(organizer.pk)
     assert roles.role_of(user) == roles.ORGANIZER
     assert user_time_zone(user) == settings.TIME_ZONE
 
 
-def test_a_role_change_counts_from_the_next_request(client, organizer):
-    client.force_login(organizer)
-    assert client.get("/").context["user_role"] == roles.ORGANIZER
-    organizer.groups.add(Group.objects.get(name=roles.ADMIN))
-    assert client.get("/").context["user_role"] == roles.ADMIN
-    organizer.groups.clear()
-    assert client.get("/").context["user_role"] is None
-
-
 def test_unknown_inactive_and_malformed_ids_are_nobody(organizer):
-    backend = RoleAwareBackend()
+    backend = ProfileBackend()
     assert backend.get_user(organizer.pk + 1000) is None
     assert backend.get_user("not-a-number") is None
-    organizer.is_active = False
-    organizer.save()
+    User.objects.filter(pk=organizer.pk).update(is_active=False)
     assert backend.get_user(organizer.pk) is None
 
 
-def test_each_user_gets_their_own_row(organizer, staff, admin):
-    backend = RoleAwareBackend()
-    assert [roles.role_of(backend.get_user(user.pk)) for user in (organizer, admin, staff)] == [
-        roles.ORGANIZER,
-        roles.ADMIN,
-        roles.STAFF,
-    ]
+# --- the stale cases: each counts on the next request --------------------------------------------
 
 
-def test_a_signed_in_user_is_read_once_and_each_request_gets_its_own_copy(organizer):
-    backend = RoleAwareBackend()
-    first = backend.get_user(organizer.pk)
-    with CaptureQueriesContext(connection) as queries:
-        again = backend.get_user(organizer.pk)
-    assert len(queries) == 0
-    assert again == first and again is not first
-    again.first_name = "Changed in one request"
-    again._role_names.add(roles.ADMIN)
-    third = backend.get_user(organizer.pk)
-    assert third.first_name == organizer.first_name
-    assert roles.role_of(third) == roles.ORGANIZER
+def test_a_user_deactivated_with_update_is_signed_out_on_the_next_request(organizer):
+    client = signed_in(organizer)
+    assert client.get(reverse("home")).status_code == 200
+    User.objects.filter(pk=organizer.pk).update(is_active=False)
+    assert sent_to_sign_in(client.get(reverse("home")))
+    assert client.post(reverse("login"), {"username": organizer.username, "password": PASSWORD}).status_code == 200
+    assert sent_to_sign_in(client.get(reverse("home")))
 
 
-def test_signing_in_reads_the_copy_for_the_pages_that_follow(client, organizer):
-    client.force_login(organizer)  # saves last_login, which renews nothing, and reads the copy
-    with CaptureQueriesContext(connection) as queries:
-        assert RoleAwareBackend().get_user(organizer.pk) == organizer
-    assert len(queries) == 0
+def test_a_user_deactivated_by_sql_is_signed_out_on_the_next_request(organizer):
+    client = signed_in(organizer)
+    assert client.get(reverse("campaigns:list")).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {User._meta.db_table} SET is_active = %s WHERE id = %s", [False, organizer.pk])
+    assert sent_to_sign_in(client.get(reverse("campaigns:list")))
 
 
-def test_a_new_user_or_another_users_change_keeps_the_copy(client, organizer, staff):
-    client.force_login(organizer)
-    f.UserFactory(role=roles.ORGANIZER, username="newcomer")
-    staff.first_name = "Renamed"
-    staff.save()
-    NotificationSettings.objects.update_or_create(user=staff, defaults={"time_zone": "America/Denver"})
-    with CaptureQueriesContext(connection) as queries:
-        RoleAwareBackend().get_user(organizer.pk)
-    assert len(queries) == 0
+def test_staff_demoted_through_the_groups_table_lose_staff_access_on_the_next_request(staff):
+    client = signed_in(staff)
+    assert client.get(reverse("campaigns:new")).status_code == 200
+    User.groups.through.objects.filter(user=staff).delete()
+    assert client.get(reverse("campaigns:new")).status_code == 403
+    again = Client()
+    assert again.post(reverse("login"), {"username": staff.username, "password": PASSWORD}).status_code == 302
+    assert again.get(reverse("campaigns:new")).status_code == 403
 
 
-def _deactivate(user):
-    user.is_active = False
-    user.save()
+def test_a_password_set_with_update_signs_out_the_old_session_and_lets_the_new_one_in(organizer):
+    old = signed_in(organizer)
+    assert old.get(reverse("home")).status_code == 200
+    User.objects.filter(pk=organizer.pk).update(password=make_password("a-new-pass-5678"))
+    assert sent_to_sign_in(old.get(reverse("home")))
+    new = Client()
+    assert (
+        new.post(reverse("login"), {"username": organizer.username, "password": "a-new-pass-5678"}).status_code == 302
+    )
+    assert new.get(reverse("home")).status_code == 200
+    assert new.get(reverse("campaigns:list")).status_code == 200
 
 
-def _rename(user):
-    user.first_name = "Renamed"
-    user.save()
+def test_a_role_given_and_taken_counts_from_the_next_request(organizer):
+    client = signed_in(organizer)
+    assert client.get(reverse("home")).context["user_role"] == roles.ORGANIZER
+    Group.objects.get(name=roles.ADMIN).user_set.add(organizer)
+    assert client.get(reverse("home")).context["user_role"] == roles.ADMIN
+    User.groups.through.objects.filter(user=organizer).delete()
+    assert client.get(reverse("home")).context["user_role"] is None
 
 
-def _role_from_the_groups_side(user):
-    Group.objects.get(name=roles.ADMIN).user_set.add(user)
-
-
-def _rename_the_role(user):
-    group = Group.objects.get(name=roles.ORGANIZER)
-    group.name = "Former organizers"
-    group.save()
-
-
-def _new_time_zone(user):
-    NotificationSettings.objects.update_or_create(user=user, defaults={"time_zone": "America/Denver"})
-
-
-# A write to a user, a role or a time zone: what the next request must see.
-CHANGES = {
-    "deactivated": (_deactivate, lambda user: user is None),
-    "deleted": (lambda user: user.delete(), lambda user: user is None),
-    "renamed": (_rename, lambda user: user.first_name == "Renamed"),
-    "given a role": (
-        lambda user: user.groups.add(Group.objects.get(name=roles.ADMIN)),
-        lambda user: roles.role_of(user) == roles.ADMIN,
-    ),
-    "given a role from the group's side": (_role_from_the_groups_side, lambda user: roles.role_of(user) == roles.ADMIN),
-    "role taken away": (lambda user: user.groups.clear(), lambda user: roles.role_of(user) is None),
-    "role renamed": (_rename_the_role, lambda user: roles.role_of(user) is None),
-    "role emptied from the group's side": (
-        lambda user: Group.objects.get(name=roles.ORGANIZER).user_set.clear(),
-        lambda user: roles.role_of(user) is None,
-    ),
-    "new time zone": (_new_time_zone, lambda user: user_time_zone(user) == "America/Denver"),
-}
-
-
-@pytest.mark.parametrize("change", CHANGES)
-def test_a_change_to_a_signed_in_user_counts_from_the_next_request(organizer, change):
-    write, seen = CHANGES[change]
-    backend = RoleAwareBackend()
-    before = backend.get_user(organizer.pk)
-    assert roles.role_of(before) == roles.ORGANIZER
-    assert not seen(before)
-    write(organizer)
-    assert seen(backend.get_user(organizer.pk))
+def test_a_time_zone_written_with_update_counts_from_the_next_request(organizer):
+    Profile.objects.create(user=organizer, time_zone="America/Chicago")
+    client = signed_in(organizer)
+    assert user_time_zone(client.get(reverse("home")).wsgi_request.user) == "America/Chicago"
+    Profile.objects.filter(user=organizer).update(time_zone="America/Denver")
+    assert user_time_zone(client.get(reverse("home")).wsgi_request.user) == "America/Denver"
 
 
 def test_a_new_password_signs_out_every_session_but_the_changers(client, organizer):
@@ -155,18 +122,43 @@ def test_a_new_password_signs_out_every_session_but_the_changers(client, organiz
         assert session.get(reverse("home")).status_code == 200
     response = client.post(
         reverse("password_change"),
-        {"old_password": "pass-1234-word", "new_password1": "a-new-pass-5678", "new_password2": "a-new-pass-5678"},
+        {"old_password": PASSWORD, "new_password1": "a-new-pass-5678", "new_password2": "a-new-pass-5678"},
     )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
-    response = elsewhere.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert sent_to_sign_in(elsewhere.get(reverse("home")))
 
 
-def test_a_password_set_by_an_admin_signs_the_user_out(client, organizer):
-    client.force_login(organizer)
-    assert client.get(reverse("home")).status_code == 200
-    organizer.set_password("set-by-an-admin-2026")
-    organizer.save()
-    response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+# --- the cache decides nothing --------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_down(settings):
+    """A Redis cache at a port where nothing answers (Django builds the cache anew when CACHES changes)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+
+def test_signing_in_and_signed_in_pages_work_while_the_cache_is_down(cache_down, organizer, staff):
+    campaign = f.CampaignFactory()
+    f.MembershipFactory(campaign=campaign, user=organizer)
+    client = Client()
+    assert client.post(reverse("login"), {"username": organizer.username, "password": PASSWORD}).status_code == 302
+    for url in (reverse("home"), reverse("campaigns:list"), campaign.get_absolute_url(), reverse("resources:list")):
+        assert client.get(url).status_code == 200, url
+    staff_client = signed_in(staff)
+    assert staff_client.get(reverse("home")).status_code == 200
+    assert staff_client.get(reverse("jurisdictions:map-data")).status_code == 200
+
+
+def test_user_text_that_looks_like_a_placeholder_is_shown_as_written(organizer):
+    campaign = f.CampaignFactory(summary="Ask about csrf-token-of-the-request in the jail's records.")
+    f.MembershipFactory(campaign=campaign, user=organizer)
+    client = signed_in(organizer)
+    for _ in range(2):
+        assert b"Ask about csrf-token-of-the-request in the jail" in client.get(campaign.get_absolute_url()).content

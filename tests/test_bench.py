@@ -13,12 +13,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from campaigns.models import Answer, Campaign, Deadline, Meeting, RecordsRequest, StageChange, Target
-from core import bench, roles
-from core.bench import pages
-from core.bench.plan import BENCH_NOTE, BENCH_URL, letter_model, plan_for
+from bench import pages
+from bench.dataset import fingerprint
+from bench.plan import BENCH_NOTE, BENCH_PASSWORD, BENCH_URL, letter_model, plan_for
+from campaigns.models import Answer, Assignment, Campaign, Deadline, Meeting, RecordsRequest, StageChange, Target
+from core import roles
 from jurisdictions.models import Agreement287g, Jurisdiction, PolicyLevel, PolicyRecord
-from resources.models import Assignment, Resource
+from resources.models import Resource
 from tests import factories as f
 from tests.conftest import missing_service
 
@@ -61,7 +62,7 @@ def test_seed_bench_builds_the_counts_of_its_scale(shared_data):
         assert letter_model().objects.count() == plan.letters
     for role, count in ((roles.ADMIN, plan.admins), (roles.STAFF, plan.staff), (roles.ORGANIZER, plan.organizers)):
         assert Group.objects.get(name=role).user_set.filter(username__startswith="bench-").count() == count
-    assert bench.BENCH_PASSWORD in out and "bench-organizer-00001" in out
+    assert BENCH_PASSWORD in out and "bench-organizer-00001" in out
     # The real data came in through the importers.
     assert Agreement287g.objects.filter(state__postal="TX").exists()
 
@@ -83,12 +84,12 @@ def test_seed_bench_gives_every_county_policy_history_and_refreshes_what_is_stor
 
 def test_seed_bench_is_reproducible_from_its_seed(shared_data):
     seed_bench("--scale", "0.002", "--seed", "7")
-    first = bench.fingerprint()
+    first = fingerprint()
     seed_bench("--scale", "0.002", "--seed", "7")
-    assert bench.fingerprint() == first
+    assert fingerprint() == first
     assert Campaign.objects.count() == plan_for(0.002).campaigns  # replaced, not added to
     seed_bench("--scale", "0.002", "--seed", "8")
-    assert bench.fingerprint() != first
+    assert fingerprint() != first
 
 
 def test_seed_bench_keeps_a_data_set_of_the_same_scale_and_seed_when_asked(shared_data):
@@ -131,7 +132,7 @@ def _query_counts():
 
 
 def test_every_bench_endpoint_runs_a_constant_number_of_queries(shared_data, settings):
-    settings.BENCH_VIEWS = True
+    settings.ROOT_URLCONF = "bench.urls"
     seed_bench("--scale", "0.002", "--seed", "7")
     small = _query_counts()
     small_digest = pages.digest_run()

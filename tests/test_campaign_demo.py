@@ -9,10 +9,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from campaigns.demo import CAMPAIGNS, seed_campaigns_demo, seed_demo
+from campaigns.demo import CAMPAIGNS, seed_assignments_demo, seed_campaigns_demo, seed_demo
 from campaigns.due_dates import compute_due_date
 from campaigns.models import (
     Answer,
+    Assignment,
     Campaign,
     Deadline,
     Letter,
@@ -24,6 +25,7 @@ from campaigns.models import (
 )
 from core import roles
 from jurisdictions.models import Jurisdiction, RecordsLaw, State
+from resources import demo as resources_demo
 from resources.models import Kind
 from tests import factories as f
 
@@ -188,3 +190,24 @@ def test_seed_demo_hook(real_counties, demo_users):
     # Dates are in the past except deadlines ahead: nothing was logged in the future.
     assert not Meeting.objects.filter(held_at__gt=timezone.now()).exists()
     assert not StageChange.objects.filter(changed_at__gt=timezone.now() + timedelta(minutes=1)).exists()
+
+
+def test_demo_assignments_on_the_first_campaigns(staff):
+    resources_demo.seed_resources_demo(io.StringIO(), user=staff)
+    campaigns = [f.CampaignFactory(), f.CampaignFactory(goal="end_287g")]
+    out = io.StringIO()
+    seed_assignments_demo(out, user=staff)
+    assert Assignment.objects.filter(campaign=campaigns[0], withdrawn_at__isnull=True).count() == 4
+    assert Assignment.objects.filter(campaign=campaigns[1]).count() == 6
+    withdrawn = Assignment.objects.get(withdrawn_at__isnull=False)
+    assert withdrawn.campaign == campaigns[0] and withdrawn.withdrawal_reason.startswith("Demo:")
+    assert all(note.startswith("Demo note:") for note in Assignment.objects.values_list("note", flat=True))
+    before = Assignment.objects.count()
+    seed_assignments_demo(out, user=staff)
+    assert Assignment.objects.count() == before
+
+
+def test_demo_without_campaigns_makes_no_assignments(staff):
+    out = io.StringIO()
+    seed_assignments_demo(out, user=staff)
+    assert "no campaigns yet" in out.getvalue()

@@ -24,11 +24,54 @@ def test_sync_role_permissions_is_idempotent():
     assert {g.name: g.permissions.count() for g in Group.objects.all()} == before
 
 
-def test_healthz_reports_database_and_broker(client):
+def test_healthz_reports_database_broker_and_cache(client):
     response = client.get("/healthz")
     body = response.json()
-    assert body["database"]["ok"] is True
+    assert body["database"] == {"ok": True}
+    assert body["cache"] == {"ok": True}
+    assert "ok" in body["broker"]
     assert response.status_code == (200 if body["broker"]["ok"] else 503)
+
+
+def test_healthz_gives_detail_to_staff_only(client, organizer, staff, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for user in (None, organizer):
+        if user:
+            client.force_login(user)
+        body = client.get("/healthz").json()
+        assert body["cache"] == {"ok": False} and "failed" in body and "cache" in body["failed"]
+        assert "127.0.0.1" not in str(body) and "Error" not in str(body)
+    client.force_login(staff)
+    body = client.get("/healthz").json()
+    assert body["database"] == {"ok": True, "detail": "ok"}
+    assert body["cache"]["ok"] is False and "Error" in body["cache"]["detail"]
+
+
+def test_healthz_with_only_the_cache_down_is_degraded_not_503(client, settings, redis_url):
+    from config.celery_app import app
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    original = app.conf.broker_url
+    app.conf.broker_url = redis_url
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["failed"] == ["cache"]
 
 
 def test_healthz_503_names_failed_broker(client, settings):
@@ -42,7 +85,7 @@ def test_healthz_503_names_failed_broker(client, settings):
         app.conf.broker_url = original
     assert response.status_code == 503
     assert response.json()["failed"] == ["broker"]
-    assert response.json()["database"]["ok"] is True
+    assert response.json()["database"] == {"ok": True}
 
 
 def test_healthz_200_with_real_redis_broker(client, redis_url):
@@ -126,10 +169,9 @@ def test_other_roles_cannot_open_django_admin(client, request, fixture):
     assert client.get("/admin/").status_code == 302
 
 
-def test_bench_floor_answers_only_when_bench_views_are_on(client, settings):
-    settings.BENCH_VIEWS = False
+def test_bench_floor_is_only_in_the_bench_urlconf(client, settings):
     assert client.get("/bench/floor/").status_code == 404
-    settings.BENCH_VIEWS = True
+    settings.ROOT_URLCONF = "bench.urls"
     response = client.get("/bench/floor/")
     assert response.status_code == 200
     assert response.content == b"ok\n"

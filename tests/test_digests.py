@@ -9,19 +9,19 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Profile
 from campaigns import notifications
 from campaigns.models import (
+    Assignment,
     Campaign,
     EmailDelivery,
     Letter,
     Meeting,
-    NotificationSettings,
     RecordsRequest,
     Stage,
     StageChange,
 )
 from core import roles
-from resources.models import Assignment
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def at(moment):
 
 def person(role, zone="America/Los_Angeles", **prefs):
     user = f.UserFactory(role=role)
-    NotificationSettings.objects.create(user=user, time_zone=zone, **prefs)
+    Profile.objects.create(user=user, time_zone=zone, **prefs)
     return user
 
 
@@ -278,7 +278,7 @@ def test_organizer_with_only_upcoming_deadlines_gets_a_digest(world):
 
 
 def test_spanish_digest(world):
-    NotificationSettings.objects.filter(user=world["organizer"]).update(language="es")
+    Profile.objects.filter(user=world["organizer"]).update(language="es")
     run()
     message = digest_of(world["organizer"])
     assert message.subject == "Resumen semanal, 16 de marzo: vencidos: 1 · próximos 14 días: 2"

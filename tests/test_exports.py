@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Answer, Deadline
-from core import exports
+from campaigns.models import Answer, Assignment, Deadline
+from dashboard import exports
 from jurisdictions.models import PolicyLevel
-from resources.models import Assignment, Resource
+from resources.models import Resource
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

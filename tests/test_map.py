@@ -1,4 +1,4 @@
-"""The policy map page and its JSON: shape, query counts, caching, invalidation and who may see it."""
+"""The policy map page and its JSON: shape, query counts, the shared cache and who may see it."""
 
 import datetime
 import gzip
@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core import generations
-from jurisdictions import selectors, services, views_map
+from jurisdictions import services
 from jurisdictions.models import Dimension, Jurisdiction, LawEffect, PolicyLevel, PolicyValue, StateLaw
 from jurisdictions.selectors import MAP_LEVELS, MODEL_287G_RANK
 from tests import factories
@@ -126,17 +125,17 @@ def test_json_runs_the_same_three_queries_at_any_size(client, public_map, django
 def test_signed_in_json_runs_only_the_maps_queries(client, organizer, django_assert_num_queries, size):
     make_counties(size)
     client.force_login(organizer)
-    # The session comes from the cache and the user was read when signing in: only the map's three.
-    with django_assert_num_queries(3):
+    # The session, the user with their profile and roles, then the map's three.
+    with django_assert_num_queries(5):
         get_json(client)
 
 
-def test_signed_in_cached_json_runs_no_sql(client, private_map, organizer, los_angeles):
+def test_signed_in_cached_json_reads_only_who_is_asking(client, private_map, organizer, los_angeles):
     client.force_login(organizer)
     get_json(client)
     with CaptureQueriesContext(connection) as queries:
         get_json(client)
-    assert len(queries) == 0
+    assert len(queries) == 2  # the session, the user with their profile and roles
 
 
 def test_cached_json_runs_no_sql(client, public_map, los_angeles):
@@ -199,8 +198,7 @@ def test_new_policy_record_changes_the_next_json(
     assert after["ETag"] != before["ETag"]
 
 
-# The cache across processes. Each process keeps the built map in memory under the generation it was
-# built for; the generation lives in the shared cache and a policy change starts a new one on commit.
+# The shared cache: the map's JSON is kept under one key that a change to a place drops on commit.
 
 
 def county_level(data, fips):
@@ -222,116 +220,59 @@ def san_francisco(california):
     return factories.JurisdictionFactory(state=california, fips="06075", name="San Francisco County")
 
 
-def test_a_map_read_before_a_policy_change_committed_is_never_served_after_it(
-    client, public_map, staff, django_capture_on_commit_callbacks, san_francisco, monkeypatch
+def test_a_change_committed_in_another_process_reaches_this_one(
+    client, public_map, san_francisco, django_capture_on_commit_callbacks
 ):
-    """The race, step by step: the map is read, a policy change commits, then the read copy is stored."""
-    read_map = selectors.map_data
-
-    def read_then_a_change_commits():
-        data = read_map()
-        with django_capture_on_commit_callbacks(execute=True):
-            hold_all_holds(san_francisco, staff)
-        return data
-
-    monkeypatch.setattr(selectors, "map_data", read_then_a_change_commits)
-    _, raced = get_json(client)
-    # That request answers with what it read...
-    assert county_level(raced, "06075") == PolicyLevel.UNKNOWN
-    monkeypatch.setattr(selectors, "map_data", read_map)
-
-    # ...but neither this process nor any other serves it once the change is visible.
-    _, data = get_json(client)
-    assert county_level(data, "06075") == PolicyLevel.COMPLIES
-    monkeypatch.setattr(views_map, "_process_copy", None)
-    cache.delete(views_map.MAP_PAYLOAD_KEY)
-    with django_capture_on_commit_callbacks(execute=True):
-        Jurisdiction.objects.filter(pk=san_francisco.pk).update(level=PolicyLevel.UNKNOWN)
-    # (The raced copy was not stored: a fresh build shows the database as it is now.)
     _, data = get_json(client)
     assert county_level(data, "06075") == PolicyLevel.UNKNOWN
-
-
-def test_a_copy_stored_under_an_older_generation_is_never_served(
-    client, public_map, staff, django_capture_on_commit_callbacks, san_francisco, monkeypatch
-):
-    """A build that passed its last check just before a change committed may still store its copy: readers
-    compare its generation with the current one, in the shared cache and in every process."""
-    get_json(client)
-    old_copy = cache.get(views_map.MAP_PAYLOAD_KEY)
+    # Another process changes the policy and, on commit, drops the shared copy.
     with django_capture_on_commit_callbacks(execute=True):
-        hold_all_holds(san_francisco, staff)
-    cache.set(views_map.MAP_PAYLOAD_KEY, old_copy)
-    monkeypatch.setattr(views_map, "_process_copy", old_copy)
-
-    _, data = get_json(client)
-    assert county_level(data, "06075") == PolicyLevel.COMPLIES
-    monkeypatch.setattr(views_map, "_process_copy", None)
-    _, data = get_json(client)
-    assert county_level(data, "06075") == PolicyLevel.COMPLIES
-
-
-def test_a_change_committed_in_another_process_reaches_this_one(client, public_map, san_francisco):
-    _, data = get_json(client)
-    assert county_level(data, "06075") == PolicyLevel.UNKNOWN
-    # Another process changes the policy and, on commit, starts a new generation in the shared cache.
-    Jurisdiction.objects.filter(pk=san_francisco.pk).update(level=PolicyLevel.COMPLIES)
-    services.map_cache_clear()
+        Jurisdiction.objects.filter(pk=san_francisco.pk).update(level=PolicyLevel.COMPLIES)
+        services.map_cache_clear()
 
     _, data = get_json(client)
     assert county_level(data, "06075") == PolicyLevel.COMPLIES
 
 
-def test_a_process_takes_the_shared_copy_without_building(client, public_map, los_angeles, monkeypatch):
-    first, _ = get_json(client)
-    monkeypatch.setattr(views_map, "_process_copy", None)  # a process that has not served the map yet
-    with CaptureQueriesContext(connection) as queries:
-        second, _ = get_json(client)
-    assert len(queries) == 0
-    assert second.content == first.content
-
-
-def test_warm_json_reads_only_the_small_generation_key(client, public_map, los_angeles, monkeypatch):
-    get_json(client)
-    singles, reads = [], []
-    read, read_many = cache.get, cache.get_many
-
-    def recording_get(key, *args, **kwargs):
-        singles.append(key)
-        return read(key, *args, **kwargs)
-
-    def recording_get_many(many, *args, **kwargs):
-        reads.append(list(many))
-        return read_many(many, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get", recording_get)
-    monkeypatch.setattr(cache, "get_many", recording_get_many)
-    get_json(client)
-    # The request's generations, read together once (core.generations), not the payload. (A cache
-    # without a get_many of its own reads them one by one inside it.)
-    generation_keys = {generations.PREFIX + kind for kind in (generations.EPOCH, *generations.SHARED)}
-    assert len(reads) == 1 and set(reads[0]) == generation_keys
-    assert set(singles) <= generation_keys
-
-
-def test_clearing_the_generation_key_makes_the_next_json_cold(
-    client, public_map, los_angeles, django_assert_num_queries
+def test_an_admin_edit_of_a_county_shows_in_the_next_json(
+    client, public_map, los_angeles, django_capture_on_commit_callbacks
 ):
+    get_json(client)
+    los_angeles.population = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        los_angeles.save()  # as the admin saves it: no service, the model's signal drops the copy
+    _, data = get_json(client)
+    assert data["counties"]["06037"][3] == 1
+
+
+def test_a_write_around_the_app_shows_once_the_copy_expires(client, public_map, los_angeles):
+    get_json(client)
+    Jurisdiction.objects.filter(pk=los_angeles.pk).update(population=1)  # SQL by hand: no signal
+    _, data = get_json(client)
+    assert data["counties"]["06037"][3] != 1
+    cache.delete(services.MAP_CACHE_KEY)  # as the cache's timeout does, MAP_CACHE_SECONDS later
+    _, data = get_json(client)
+    assert data["counties"]["06037"][3] == 1
+
+
+def test_the_json_is_built_for_each_request_while_the_cache_is_down(client, public_map, los_angeles, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    response, data = get_json(client)
+    assert "06037" in data["counties"]
+    assert client.get(DATA_URL, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_clearing_the_key_makes_the_next_json_cold(client, public_map, los_angeles, django_assert_num_queries):
     get_json(client)
     cache.delete(services.MAP_CACHE_KEY)
     with django_assert_num_queries(3):
         get_json(client)
-
-
-def test_the_process_copy_expires_with_the_shared_one(client, public_map, los_angeles, monkeypatch):
-    get_json(client)
-    # Writes that bypass the services (an admin edit of a population) show once the copies expire.
-    Jurisdiction.objects.filter(pk=los_angeles.pk).update(population=1)
-    now = views_map.time.time()
-    monkeypatch.setattr(views_map.time, "time", lambda: now + views_map.MAP_CACHE_SECONDS + 1)
-    cache.delete(views_map.MAP_PAYLOAD_KEY)  # as the shared cache's timeout does
-    _, data = get_json(client)
-    assert data["counties"]["06037"][3] == 1
 
 
 def test_a_cache_that_keeps_nothing_still_serves_a_current_map(

@@ -457,9 +457,9 @@ def test_meeting_detail_query_count_is_constant(client, campaign, organizer, que
 def test_meeting_time_is_read_in_the_users_time_zone(client, campaign, organizer, question_set):
     from datetime import UTC, datetime
 
-    from campaigns.models import NotificationSettings
+    from accounts.models import Profile
 
-    NotificationSettings.objects.create(user=organizer, time_zone="America/New_York")
+    Profile.objects.create(user=organizer, time_zone="America/New_York")
     client.force_login(organizer)
     client.post(_new_url(campaign), _data(question_set, held_at="2026-11-16T10:00"))
     assert Meeting.objects.get().held_at == datetime(2026, 11, 16, 15, 0, tzinfo=UTC)

@@ -7,8 +7,9 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
+from accounts.models import Profile
 from campaigns import notifications
-from campaigns.models import EmailDelivery, NotificationSettings
+from campaigns.models import EmailDelivery
 from core import roles
 from tests import factories as f
 
@@ -48,14 +49,14 @@ def test_settings_page_shows_the_defaults_and_the_user_menu_links_to_it(client, 
     assert form["time_zone"].value() == "America/Los_Angeles"
     assert form["digest_frequency"].value() == "weekly"
     assert f'href="{SETTINGS_URL}"' in response.content.decode()
-    assert not NotificationSettings.objects.exists()  # looking saves nothing
+    assert not Profile.objects.exists()  # looking saves nothing
 
 
 def test_settings_are_saved(client, organizer):
     client.force_login(organizer)
     response = client.post(SETTINGS_URL, VALID)
     assert response.status_code == 302
-    prefs = NotificationSettings.objects.get(user=organizer)
+    prefs = Profile.objects.get(user=organizer)
     assert prefs.language == "es"
     assert prefs.time_zone == "Pacific/Honolulu"
     assert prefs.reminder_lead_days == [14, 3, 0]
@@ -84,27 +85,27 @@ def test_settings_are_saved(client, organizer):
     ],
 )
 def test_bad_settings_get_a_message_and_nothing_is_saved(client, organizer, field, value, message):
-    NotificationSettings.objects.create(user=organizer, time_zone="America/Chicago")
+    Profile.objects.create(user=organizer, time_zone="America/Chicago")
     client.force_login(organizer)
     response = client.post(SETTINGS_URL, {**VALID, field: value})
     assert response.status_code == 200
     assert message in str(response.context["form"].errors[field])
     assert "Nothing was saved" in response.content.decode()
-    prefs = NotificationSettings.objects.get(user=organizer)
+    prefs = Profile.objects.get(user=organizer)
     assert (prefs.time_zone, prefs.language, prefs.reminder_lead_days) == ("America/Chicago", "en", [7, 1])
 
 
 def test_no_lead_days_are_fine_with_reminders_off_and_the_old_ones_are_kept(client, organizer):
-    NotificationSettings.objects.create(user=organizer, reminder_lead_days=[10, 2])
+    Profile.objects.create(user=organizer, reminder_lead_days=[10, 2])
     client.force_login(organizer)
     response = client.post(SETTINGS_URL, {**VALID, "reminder_emails": "", "reminder_lead_days": ""})
     assert response.status_code == 302
-    prefs = NotificationSettings.objects.get(user=organizer)
+    prefs = Profile.objects.get(user=organizer)
     assert (prefs.reminder_emails, prefs.reminder_lead_days) == (False, [10, 2])
 
 
 def test_a_zone_saved_earlier_outside_the_list_stays_selectable(client, organizer):
-    NotificationSettings.objects.create(user=organizer, time_zone="America/Boise")
+    Profile.objects.create(user=organizer, time_zone="America/Boise")
     client.force_login(organizer)
     response = client.get(SETTINGS_URL)
     assert '<option value="America/Boise" selected>' in response.content.decode()
@@ -130,8 +131,8 @@ def test_organizers_may_not_see_who_opted_out(client, organizer):
 
 def test_staff_see_who_opted_out_of_what(client, staff):
     out = f.UserFactory(role=roles.ORGANIZER, first_name="Rosa", last_name="Parra")
-    NotificationSettings.objects.create(user=out, digest_frequency="off")
-    NotificationSettings.objects.create(user=f.UserFactory(first_name="Still", last_name="Subscribed"))
+    Profile.objects.create(user=out, digest_frequency="off")
+    Profile.objects.create(user=f.UserFactory(first_name="Still", last_name="Subscribed"))
     client.force_login(staff)
     response = client.get(OPT_OUTS_URL)
     body = response.content.decode()
@@ -144,11 +145,10 @@ def test_staff_see_who_opted_out_of_what(client, staff):
 @pytest.mark.parametrize("rows", [2, 20])
 def test_opt_out_list_queries_do_not_grow_with_rows(client, admin, rows, django_assert_num_queries):
     for _ in range(rows):
-        NotificationSettings.objects.create(user=f.UserFactory(), reminder_emails=False)
+        Profile.objects.create(user=f.UserFactory(), reminder_emails=False)
     client.force_login(admin)
-    # The session is in the cache and the user was read when signing in: count and page of opt-outs;
-    # failed count.
-    with django_assert_num_queries(3):
+    # The session, the user with their profile and roles; count and page of opt-outs; failed count.
+    with django_assert_num_queries(5):
         response = client.get(OPT_OUTS_URL)
     assert len(response.context["page"].object_list) == rows
 
@@ -212,20 +212,20 @@ def test_unsubscribe_link_asks_before_changing_anything(client, organizer):
     assert "Status digest" in body
     assert "o•••@example.org" in body
     assert organizer.email not in body
-    assert not NotificationSettings.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_unsubscribe_needs_no_sign_in_and_turns_off_that_kind_only(client, organizer):
     response = client.post(unsubscribe_url(organizer, "reminder"), {"scope": "reminder"})
     assert response.status_code == 200
     assert "You are unsubscribed" in response.content.decode()
-    prefs = NotificationSettings.objects.get(user=organizer)
+    prefs = Profile.objects.get(user=organizer)
     assert (prefs.reminder_emails, prefs.overdue_emails, prefs.digest_frequency) == (False, True, "weekly")
 
 
 def test_unsubscribe_from_everything(client, organizer):
     client.post(unsubscribe_url(organizer, "digest"), {"scope": "all"})
-    prefs = NotificationSettings.objects.get(user=organizer)
+    prefs = Profile.objects.get(user=organizer)
     assert (prefs.reminder_emails, prefs.overdue_emails, prefs.digest_frequency) == (False, False, "off")
 
 
@@ -239,7 +239,7 @@ def test_one_click_unsubscribe_from_the_mail_client(client, organizer):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert NotificationSettings.objects.get(user=organizer).digest_frequency == "off"
+    assert Profile.objects.get(user=organizer).digest_frequency == "off"
     again = client.post(
         unsubscribe_url(organizer, "digest"),
         "List-Unsubscribe=One-Click",
@@ -251,7 +251,7 @@ def test_one_click_unsubscribe_from_the_mail_client(client, organizer):
 def test_the_link_in_a_real_email_unsubscribes(client, organizer):
     import time_machine
 
-    NotificationSettings.objects.create(user=organizer, time_zone="America/Los_Angeles", digest_when_empty=True)
+    Profile.objects.create(user=organizer, time_zone="America/Los_Angeles", digest_when_empty=True)
     with time_machine.travel("2026-03-16T15:05Z", tick=False):
         notifications.deliver(notifications.dispatch("digests"))
     from django.core import mail
@@ -260,7 +260,7 @@ def test_the_link_in_a_real_email_unsubscribes(client, organizer):
     path = header.removeprefix("http://127.0.0.1:8000")
     with time_machine.travel("2026-03-17T08:00Z", tick=False):  # the next morning: the link still works
         assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
-    assert NotificationSettings.objects.get(user=organizer).digest_frequency == "off"
+    assert Profile.objects.get(user=organizer).digest_frequency == "off"
 
 
 @pytest.mark.parametrize(
@@ -279,7 +279,7 @@ def test_tampered_unsubscribe_link_changes_nothing(client, organizer, tamper):
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
-    assert not NotificationSettings.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_token_of_one_user_cannot_be_turned_into_another(client, organizer, other_organizer):
@@ -288,7 +288,7 @@ def test_token_of_one_user_cannot_be_turned_into_another(client, organizer, othe
     forged = signing.dumps([other_organizer.pk, "digest"], salt=notifications.UNSUBSCRIBE_SALT, compress=True)
     mixed = forged.split(":", 1)[0] + ":" + rest
     assert client.post(reverse("campaigns:unsubscribe", args=[mixed])).status_code == 400
-    assert not NotificationSettings.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_unsubscribe_page_in_spanish(client, organizer):

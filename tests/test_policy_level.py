@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 
 from jurisdictions import selectors, services
 from jurisdictions.models import (
@@ -16,6 +17,7 @@ from jurisdictions.models import (
     PolicyRecord,
     PolicyValue,
     StateFloor,
+    StateLaw,
 )
 from tests import factories
 
@@ -203,17 +205,30 @@ def test_record_keeps_who_entered_it(staff):
 
 
 @pytestmark_db
-def test_adding_a_record_starts_a_new_map_generation_on_commit(staff, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda county, staff: add(county, Dimension.HOLDS, PolicyValue.HONORS_ALL, datetime.date(2024, 1, 1), staff),
+        lambda county, staff: StateLaw.objects.create(state=county.state, title="A new law", effect="limits"),
+        lambda county, staff: Agreement287g.objects.create(
+            agency=factories.AgencyFactory(jurisdiction=county, state=county.state),
+            state=county.state,
+            jurisdiction=county,
+            model="task_force",
+        ),
+    ],
+    ids=["policy record", "state law", "287(g) agreement"],
+)
+def test_a_policy_law_or_agreement_drops_the_maps_cached_json_on_commit(
+    staff, write, django_capture_on_commit_callbacks
+):
     county = factories.JurisdictionFactory()
-    before = services.map_generation()
+    cache.set(services.MAP_CACHE_KEY, {"etag": "old", "json": b"{}"})
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        add(county, Dimension.HOLDS, PolicyValue.HONORS_ALL, datetime.date(2024, 1, 1), staff)
-        # At once (the writer's own next read), and again on commit: a copy built by another reader
-        # from the data before the commit is tagged with a generation that the commit ends.
-        during = services.map_generation()
-        assert during != before
+        write(county, staff)
+        assert cache.get(services.MAP_CACHE_KEY) is not None  # not before the commit
     assert callbacks
-    assert services.map_generation() not in (before, during)
+    assert cache.get(services.MAP_CACHE_KEY) is None
 
 
 # --- The last policy change: every dimension, 287(g) included -------------------------------------------

@@ -11,8 +11,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, connections
 
+from accounts.models import Profile
 from campaigns import notifications, services, tasks
-from campaigns.models import Deadline, EmailDelivery, NotificationSettings
+from campaigns.models import Deadline, EmailDelivery
 from core import roles
 from tests import factories as f
 
@@ -26,7 +27,7 @@ def at(*args):
 
 def user_in(zone, role=roles.ORGANIZER, **prefs):
     user = f.UserFactory(role=role)
-    NotificationSettings.objects.create(user=user, time_zone=zone, **prefs)
+    Profile.objects.create(user=user, time_zone=zone, **prefs)
     return user
 
 
@@ -113,7 +114,7 @@ def test_reminders_at_each_lead_day_the_user_chose():
 
 
 def test_default_lead_days_are_seven_and_one_without_settings():
-    owner = f.UserFactory(role=roles.ORGANIZER)  # no NotificationSettings row: the defaults
+    owner = f.UserFactory(role=roles.ORGANIZER)  # no Profile row: the defaults
     deadline_for(owner, date(2026, 5, 15))
     for day in (7, 8, 14):
         with at(2026, 5, day, 16, 5):  # 09:05 PDT

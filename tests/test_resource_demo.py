@@ -86,26 +86,3 @@ def test_seed_demo_hook_seeds_the_library(staff):
     out = io.StringIO()
     demo.seed_demo(users={"staff1": staff}, force=False, stdout=out)
     assert Resource.objects.filter(created_by=staff).count() == len(demo.DEMO_RESOURCES)
-
-
-def test_demo_assignments_on_the_first_campaigns(staff):
-    from resources.models import Assignment
-    from tests.factories import CampaignFactory
-
-    campaigns = [CampaignFactory(), CampaignFactory(goal="end_287g")]
-    out = io.StringIO()
-    demo.seed_demo(users={"staff1": staff}, stdout=out)
-    assert Assignment.objects.filter(campaign=campaigns[0], withdrawn_at__isnull=True).count() == 4
-    assert Assignment.objects.filter(campaign=campaigns[1]).count() == 6
-    withdrawn = Assignment.objects.get(withdrawn_at__isnull=False)
-    assert withdrawn.campaign == campaigns[0] and withdrawn.withdrawal_reason.startswith("Demo:")
-    assert all(note.startswith("Demo note:") for note in Assignment.objects.values_list("note", flat=True))
-    before = Assignment.objects.count()
-    demo.seed_demo(users={"staff1": staff}, stdout=out)
-    assert Assignment.objects.count() == before
-
-
-def test_demo_without_campaigns_makes_no_assignments(staff):
-    out = io.StringIO()
-    demo.seed_demo(users={"staff1": staff}, stdout=out)
-    assert "no campaigns yet" in out.getvalue()

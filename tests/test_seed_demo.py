@@ -2,15 +2,20 @@
 
 import io
 import random
-import sys
-import types
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from campaigns.management.commands import seed_demo as seed_demo_command
+from campaigns.management.commands.seed_demo import (
+    DEMO_ANCHOR,
+    DEMO_NOTE,
+    DEMO_PASSWORD,
+    DEMO_SEED,
+    demo_policy_records,
+)
 from core import roles
-from core.management.commands.seed_demo import DEMO_ANCHOR, DEMO_NOTE, DEMO_PASSWORD, DEMO_SEED, demo_policy_records
 from jurisdictions.models import Agency, Agreement287g, Jurisdiction, PolicyLevel, PolicyRecord, RecordsLaw, StateLaw
 
 pytestmark = pytest.mark.django_db
@@ -98,10 +103,9 @@ def test_demo_policy_records_are_reproducible(shared_data):
     assert as_tuples == [(r.jurisdiction_id, r.dimension, r.value, r.effective_date) for r in second]
 
 
-def test_seed_demo_runs_an_apps_demo_step(shared_data, monkeypatch):
+def test_seed_demo_runs_each_apps_demo_step(shared_data, monkeypatch):
     calls = []
-    module = types.ModuleType("campaigns.demo")
-    module.seed_demo = lambda *, users, force, stdout: calls.append((sorted(users), force))
-    monkeypatch.setitem(sys.modules, "campaigns.demo", module)
+    step = lambda *, users, force, stdout: calls.append((sorted(users), force))  # noqa: E731
+    monkeypatch.setattr(seed_demo_command, "DEMO_STEPS", [step])
     seed()
     assert calls == [(["admin", "organizer1", "organizer2", "organizer3", "staff1", "staff2"], False)]

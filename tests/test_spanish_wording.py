@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
+from accounts.models import Profile
 from campaigns import services
 from campaigns.forms.letters import LetterEditForm
-from campaigns.models import Goal, NotificationSettings, QuestionSet, Stance
+from campaigns.models import Goal, QuestionSet, Stance
 from core import roles
-from core.views import ReportRangeForm
+from dashboard.views import ReportRangeForm
 from jurisdictions.models import Agency, Agreement287g, PolicyValue
 from resources.models import Kind
 from tests import factories as f
@@ -94,7 +95,7 @@ def test_from_and_to_are_people_on_a_letter_and_dates_on_a_report():
 
 def test_a_weekday_is_capitalized_as_a_choice_and_not_inside_a_date():
     with translation.override("es"):
-        assert str(NotificationSettings.Weekday.MONDAY.label) == "Lunes"
+        assert str(Profile.Weekday.MONDAY.label) == "Lunes"
         assert date_format(date(2026, 3, 16), "l j") == "lunes 16"
 
 
@@ -262,7 +263,7 @@ def test_short_dates_follow_the_language():
 
     from django.utils import translation
 
-    from core.selectors import short_date
+    from dashboard.selectors import short_date
 
     with translation.override("en"):
         assert short_date(date(2026, 11, 5)) == "Nov 5"

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.models import Profile
 from campaigns import notifications
-from campaigns.models import NotificationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_a_fresh_link_asks_and_unsubscribes(client, organizer):
         done = client.post(url, {"scope": "digest"})
     assert done.status_code == 200
     assert "You are unsubscribed" in done.content.decode()
-    assert NotificationSettings.objects.get(user=organizer).digest_frequency == "off"
+    assert Profile.objects.get(user=organizer).digest_frequency == "off"
 
 
 def test_a_fresh_link_works_with_one_click(client, organizer):
@@ -44,7 +44,7 @@ def test_a_fresh_link_works_with_one_click(client, organizer):
     with time_machine.travel(_written_plus(1), tick=False):
         response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert NotificationSettings.objects.get(user=organizer).reminder_emails is False
+    assert Profile.objects.get(user=organizer).reminder_emails is False
 
 
 def test_an_expired_link_says_so_and_sends_the_reader_to_sign_in(client, organizer):
@@ -58,7 +58,7 @@ def test_an_expired_link_says_so_and_sends_the_reader_to_sign_in(client, organiz
     assert "Sign in and change your notification settings" in body
     assert f'href="{reverse("login")}?next={reverse("campaigns:notification-settings")}"' in body
     assert "Stop sending emails" not in body
-    assert not NotificationSettings.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_an_expired_link_changes_nothing_when_posted(client, organizer):
@@ -67,7 +67,7 @@ def test_an_expired_link_changes_nothing_when_posted(client, organizer):
         one_click = client.post(url, {"List-Unsubscribe": "One-Click"})
         confirmed = client.post(url, {"scope": "all"})
     assert (one_click.status_code, confirmed.status_code) == (410, 410)
-    assert not NotificationSettings.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_an_expired_link_offers_the_settings_to_a_signed_in_reader(client, organizer):
@@ -90,19 +90,19 @@ def test_a_tampered_link_does_not_work_whatever_its_age(client, organizer, age_d
         posted = client.post(forged_url, {"List-Unsubscribe": "One-Click"})
     assert (page.status_code, posted.status_code) == (400, 400)
     assert "This link does not work" in page.content.decode()
-    assert not NotificationSettings.objects.exists()
+    assert not Profile.objects.exists()
 
 
 def test_the_link_in_an_email_expires_sixty_days_after_it_was_sent(client, organizer):
     from django.core import mail
 
-    NotificationSettings.objects.create(user=organizer, time_zone="America/Los_Angeles", digest_when_empty=True)
+    Profile.objects.create(user=organizer, time_zone="America/Los_Angeles", digest_when_empty=True)
     with time_machine.travel(WRITTEN, tick=False):
         notifications.deliver(notifications.dispatch("digests"))
     path = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
     with time_machine.travel(_written_plus(61), tick=False):
         assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 410
-    assert NotificationSettings.objects.get(user=organizer).digest_frequency != "off"
+    assert Profile.objects.get(user=organizer).digest_frequency != "off"
     with time_machine.travel(_written_plus(30), tick=False):
         assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
-    assert NotificationSettings.objects.get(user=organizer).digest_frequency == "off"
+    assert Profile.objects.get(user=organizer).digest_frequency == "off"

@@ -25,8 +25,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Profile
 from campaigns import tasks
-from campaigns.models import EmailDelivery, NotificationSettings
+from campaigns.models import EmailDelivery
 from core import roles
 from tests import factories as f
 from tests.conftest import missing_service
@@ -203,7 +204,7 @@ def test_worker_killed_mid_batch_loses_no_email_and_sends_none_twice(workers):
     owners = []
     for _ in range(30):
         owner = f.UserFactory(role=roles.ORGANIZER)
-        NotificationSettings.objects.create(user=owner, time_zone=zone)
+        Profile.objects.create(user=owner, time_zone=zone)
         f.DeadlineFactory(owner=owner, due_date=today + timedelta(days=1))  # the 1-day reminder is due
         owners.append(owner)
 
@@ -251,7 +252,7 @@ def test_schedule_firing_twice_at_once_on_two_workers_sends_each_digest_once(wor
     for n in range(20):
         user = f.UserFactory(role=[roles.ORGANIZER, roles.STAFF][n % 2])
         # Daily at midnight local time: due all day today, once.
-        NotificationSettings.objects.create(
+        Profile.objects.create(
             user=user, time_zone=zone, digest_frequency="daily", digest_hour=0, digest_when_empty=True
         )
         users.append(user)

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core import exports, xlsx
+from core import xlsx
+from dashboard import exports
 from tests import factories as f
 
 COLUMNS = [
@@ -300,12 +301,13 @@ def test_xlsx_export_opens_with_types_styles_freeze_and_filter(client, staff, de
 
 @pytest.mark.django_db
 def test_xlsx_export_writes_times_in_the_readers_zone(client, staff, deadlines):
-    from campaigns.models import Deadline, NotificationSettings
+    from accounts.models import Profile
+    from campaigns.models import Deadline
 
     _campaign, made = deadlines
     closed_at = datetime(2026, 1, 15, 20, 5, tzinfo=timezone.get_fixed_timezone(0))
     Deadline.objects.filter(pk=made[2].pk).update(status=Deadline.Status.DONE, completed_at=closed_at)
-    NotificationSettings.objects.update_or_create(user=staff, defaults={"time_zone": "America/New_York"})
+    Profile.objects.update_or_create(user=staff, defaults={"time_zone": "America/New_York"})
     client.force_login(staff)
     sheet = load(body(client.get(reverse("export", args=["deadlines", "xlsx"])))).active
     header = [cell.value for cell in sheet[1]]

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jurisdictions.services import policy_record_create
+
 from ..models import (
     OUTCOME_STAGES,
     VOTING_AGENCY_KINDS,
@@ -114,8 +116,6 @@ def campaign_change_stage(*, campaign, user, stage, note="", outcome="", policy_
     _full_clean(campaign)
     campaign.save()
     if policy_record:
-        from jurisdictions.services import policy_record_create
-
         policy_record_create(
             jurisdiction=campaign.jurisdiction,
             dimension=policy_record["dimension"],

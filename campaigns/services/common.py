@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import generations
+from core.roles import is_staff_member
 
 from ..models import (
     Campaign,
@@ -13,14 +13,9 @@ from ..models import (
 
 
 def campaign_touch(*, campaign, when=None):
-    """Record activity on a campaign (one UPDATE; no read-modify-write race).
-
-    Every service that writes to a campaign ends here, so the campaign's cached pages are renewed here
-    too (core.generations): its QuerySet.update()s send no signals.
-    """
+    """Record activity on a campaign (one UPDATE; no read-modify-write race)."""
     when = when or timezone.now()
     Campaign.objects.filter(pk=campaign.pk, last_activity_at__lt=when).update(last_activity_at=when)
-    generations.renew("campaigns", f"campaign:{campaign.pk}")
     campaign.last_activity_at = max(campaign.last_activity_at or when, when)
 
 
@@ -37,7 +32,6 @@ def _agency_belongs(campaign, agency):
 def _check_owner(campaign, owner):
     if owner is None:
         return
-    from core.roles import is_staff_member
 
     if not is_staff_member(owner) and not Membership.objects.filter(campaign=campaign, user=owner).exists():
         raise ValidationError({"owner": _("The owner must be on the campaign's team or on staff.")})

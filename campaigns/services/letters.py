@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from resources.letters import fill_template, validate_template_body
+from resources.models import Kind, Resource
 
 from ..models import Deadline, Letter
 from .common import _full_clean, campaign_touch
@@ -80,7 +81,6 @@ def _check_body(body):
 @transaction.atomic
 def letter_create(*, campaign, user, template, recipients, sender, letter_date=None, subject=""):
     """Draft a letter from a sample letter of the library; its merge fields are filled when shown."""
-    from resources.models import Kind, Resource
 
     if (
         template is None

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from jurisdictions.models import PolicyValue
+
 register = template.Library()
 
 STANCE_CLASSES = {
@@ -70,7 +72,6 @@ def person(user):
 @register.filter
 def policy_label(value):
     """The label of a jurisdiction's stored policy value ("honors_none" -> "Honors none"); a dash when unknown."""
-    from jurisdictions.models import PolicyValue
 
     if not value:
         return "—"

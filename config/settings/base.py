@@ -25,9 +25,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "core",
+    "accounts",
     "jurisdictions",
     "campaigns",
     "resources",
+    "dashboard",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -37,7 +39,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.middleware.generations_scope",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,7 +88,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "core.cache.SharedClientRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer costs a request at most this long before the map is built anyway.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -102,9 +110,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["core.backends.RoleAwareBackend"]
-# Sessions are read from the cache (Redis in production) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTHENTICATION_BACKENDS = ["accounts.backends.ProfileBackend"]
+# Sessions live in the database: signing in and signed-in pages work whatever becomes of the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -228,9 +236,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 API_MAX_PAGE_SIZE = 100
-
-# Bench-only URLs (the floor of `make bench`); never on in a real deployment.
-BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,10 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, REDIS_URL, env
+from .base import BASE_DIR, DATABASES, INSTALLED_APPS, REDIS_URL, env
 
 SECRET_KEY = "test-only-secret-key"
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A worker process started by a test may send through a test backend of its own (tests/worker_mail.py).

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from campaigns import notifications
+from campaigns import notifications, tasks
 
 
 class NotifyCommand(BaseCommand):
@@ -20,7 +20,6 @@ class NotifyCommand(BaseCommand):
         )
 
     def handle(self, *args, queue=False, dry_run=False, verbosity=1, **options):
-        from campaigns import tasks
 
         if dry_run:
             self.dry_run()

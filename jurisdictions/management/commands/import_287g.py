@@ -6,10 +6,11 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from core.importing import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
+from core.importing import CREATED, UNCHANGED, UPDATED, RowError
 from jurisdictions.importers import (
     AgencyIndex,
     CountyIndex,
+    PlacesImportCommand,
     StateIndex,
     add_source,
     agency_kind,
@@ -71,7 +72,7 @@ Each agreement becomes its county's 287(g) policy record, and the counties' curr
 are recomputed. Running it twice changes nothing the second time."""
 
 
-class Command(CsvImportCommand):
+class Command(PlacesImportCommand):
     help = HELP
     required_columns = ("state", "agency", "agency_type", "county", "support_type")
     noun = "287(g) agreements"

@@ -6,10 +6,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from core.importing import CREATED, SKIPPED, UNCHANGED, UPDATED, CsvImportCommand, KeepHelpLayout, RowError
+from core.importing import CREATED, SKIPPED, UNCHANGED, UPDATED, KeepHelpLayout, RowError
 from jurisdictions.importers import (
     AgencyIndex,
     CountyIndex,
+    PlacesImportCommand,
     StateIndex,
     add_source,
     changed_fields,
@@ -48,7 +49,7 @@ Without options both files are loaded from SHARED_DATA_DIR. Running it twice cha
 time."""
 
 
-class AgencyFileImport(CsvImportCommand):
+class AgencyFileImport(PlacesImportCommand):
     help = HELP
     noun = "agencies"
     atomic_rows = False

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.importing import CREATED, UNCHANGED, UPDATED, CsvImportCommand, KeepHelpLayout, RowError
+from core.importing import CREATED, UNCHANGED, UPDATED, KeepHelpLayout, RowError
 from jurisdictions.importers import (
+    PlacesImportCommand,
     StateIndex,
     changed_fields,
     parse_count,
@@ -39,7 +40,7 @@ def _fips(text, width, line, importer, what="FIPS"):
     return text.zfill(width)
 
 
-class StatesImport(CsvImportCommand):
+class StatesImport(PlacesImportCommand):
     help = HELP
     required_columns = ("name", "postal", "fips")
     noun = "states"
@@ -77,7 +78,7 @@ class StatesImport(CsvImportCommand):
         return UNCHANGED
 
 
-class CountiesImport(CsvImportCommand):
+class CountiesImport(PlacesImportCommand):
     help = HELP
     required_columns = ("fips", "name", "state")
     noun = "counties"

@@ -1,7 +1,15 @@
 """import_records_laws: each state's public-records law (and the federal FOIA) with its response period."""
 
-from core.importing import CREATED, UNCHANGED, UPDATED, CsvImportCommand, RowError
-from jurisdictions.importers import StateIndex, changed_fields, clean_url, parse_bool, parse_count, write_rows
+from core.importing import CREATED, UNCHANGED, UPDATED, RowError
+from jurisdictions.importers import (
+    PlacesImportCommand,
+    StateIndex,
+    changed_fields,
+    clean_url,
+    parse_bool,
+    parse_count,
+    write_rows,
+)
 from jurisdictions.models import RecordsLaw
 
 HELP = """Load public-records laws (state_public_records_laws_hole_v<version>.csv): one per state, and the
@@ -26,7 +34,7 @@ UNITS = {
 FEDERAL = {"US", "USA", "FEDERAL"}
 
 
-class Command(CsvImportCommand):
+class Command(PlacesImportCommand):
     help = HELP
     required_columns = (
         "state",

@@ -2,8 +2,8 @@
 
 import re
 
-from core.importing import CREATED, SKIPPED, UNCHANGED, UPDATED, CsvImportCommand, RowError
-from jurisdictions.importers import StateIndex, changed_fields, clean_url, parse_date, write_rows
+from core.importing import CREATED, SKIPPED, UNCHANGED, UPDATED, RowError
+from jurisdictions.importers import PlacesImportCommand, StateIndex, changed_fields, clean_url, parse_date, write_rows
 from jurisdictions.models import LawEffect, StateLaw
 from jurisdictions.services import states_refresh_floor
 
@@ -66,7 +66,7 @@ def parse_law(text):
     return title.strip(), citation, int(year.group(1)) if year else None
 
 
-class Command(CsvImportCommand):
+class Command(PlacesImportCommand):
     help = HELP
     required_columns = ("state", "effect", "common_name", "description", "source_url", "verified_date")
     noun = "state laws"

@@ -1,0 +1,87 @@
+"""People: each user's profile (time zone, language, what email they want). Roles are Django groups (core.roles)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.models import ChoiceLabelsMixin
+
+DEFAULT_LEAD_DAYS = [7, 1]
+MAX_LEAD_DAYS = 60
+
+
+def default_lead_days():
+    return list(DEFAULT_LEAD_DAYS)
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+class Profile(ChoiceLabelsMixin, models.Model):
+    """One user's time zone, language and email settings. A user without a row has the defaults."""
+
+    class DigestFrequency(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        DAILY = "daily", _("Daily")
+        OFF = "off", _("Off")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, pgettext_lazy("day of the weekly digest", "Monday")
+        TUESDAY = 1, pgettext_lazy("day of the weekly digest", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("day of the weekly digest", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("day of the weekly digest", "Thursday")
+        FRIDAY = 4, pgettext_lazy("day of the weekly digest", "Friday")
+        SATURDAY = 5, pgettext_lazy("day of the weekly digest", "Saturday")
+        SUNDAY = 6, pgettext_lazy("day of the weekly digest", "Sunday")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", primary_key=True
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
+    language = models.CharField(
+        _("language of emails"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    reminder_emails = models.BooleanField(_("reminders before a deadline"), default=True)
+    # Days before the due date on which a reminder goes out (0 is the day itself).
+    reminder_lead_days = models.JSONField(_("reminder days before the due date"), default=default_lead_days)
+    overdue_emails = models.BooleanField(_("reminders when a deadline is overdue"), default=True)
+    digest_frequency = models.CharField(
+        _("status digest"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("weekly digest day"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=8)
+    digest_when_empty = models.BooleanField(_("send the digest even when nothing happened"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(condition=Q(digest_weekday__lte=6), name="profile_digest_weekday"),
+            models.CheckConstraint(condition=Q(digest_hour__lte=23), name="profile_digest_hour"),
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @property
+    def lead_days(self):
+        """The lead days as clean integers, whatever was stored."""
+        days = set()
+        for value in self.reminder_lead_days or []:
+            try:
+                day = int(value)
+            except (TypeError, ValueError):
+                continue
+            if 0 <= day <= MAX_LEAD_DAYS:
+                days.add(day)
+        return sorted(days, reverse=True)

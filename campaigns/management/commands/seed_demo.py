@@ -1,0 +1,268 @@
+"""seed_demo: the real data, demo users and demo policy records that `make run` serves."""
+
+import datetime
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns import demo as campaigns_demo
+from core import roles
+from core.importing import KeepHelpLayout
+from jurisdictions.models import (
+    Agency,
+    Agreement287g,
+    Dimension,
+    Jurisdiction,
+    PolicyRecord,
+    PolicyValue,
+    RecordsLaw,
+    State,
+    StateFloor,
+    StateLaw,
+)
+from jurisdictions.services import jurisdictions_refresh_policy, map_cache_clear
+from resources import demo as resources_demo
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_NOTE = "Demo data: synthetic, not a real policy."
+DEMO_SEED = 2026
+# Demo records are dated before this day (or today, if earlier) so a re-seed gives the same data.
+DEMO_ANCHOR = datetime.date(2026, 11, 1)
+DEMO_USERS = [
+    # username, first name, last name, role
+    ("admin", "Alex", "Admin", roles.ADMIN),
+    ("staff1", "Sam", "Rivera", roles.STAFF),
+    ("staff2", "Grace", "Okafor", roles.STAFF),
+    ("organizer1", "Lucía", "Mendoza", roles.ORGANIZER),
+    ("organizer2", "Tomás", "Reyes", roles.ORGANIZER),
+    ("organizer3", "Mei", "Chen", roles.ORGANIZER),
+]
+# Each app's demo data (<app>/demo.py), in the order they depend on each other: the campaigns draft
+# letters from the library's samples and are assigned its resources.
+DEMO_STEPS = [resources_demo.seed_demo, campaigns_demo.seed_demo]
+
+
+def _data_rows(path):
+    with Path(path).open("rb") as handle:
+        return max(sum(1 for line in handle if line.strip()) - 1, 0)
+
+
+def _imports(data):
+    """(label, command, args, loaded?) for each real data file, in the order they depend on each other."""
+    counties = data / "us_counties.csv"
+    return [
+        (
+            "states and counties",
+            "import_jurisdictions",
+            [counties, "--states", data / "us_states.csv"],
+            lambda: (
+                State.objects.count() >= _data_rows(data / "us_states.csv")
+                and Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY).count() >= _data_rows(counties)
+            ),
+        ),
+        (
+            "287(g) participating list",
+            "import_287g",
+            [data / "ice_287g_participating_2025-07-18.csv"],
+            lambda: (
+                Agreement287g.objects.filter(last_listed__isnull=False)
+                .exclude(status=Agreement287g.Status.PENDING)
+                .exists()
+            ),
+        ),
+        (
+            "287(g) pending list",
+            "import_287g",
+            [data / "ice_287g_pending_2025-07-18.csv", "--pending"],
+            lambda: Agreement287g.objects.filter(
+                last_listed__isnull=False, status=Agreement287g.Status.PENDING
+            ).exists(),
+        ),
+        (
+            "state laws",
+            "import_state_laws",
+            [data / "state_ice_cooperation_laws_287g_watch_2026-09.csv"],
+            lambda: StateLaw.objects.filter(imported=True).exists(),
+        ),
+        (
+            "records laws",
+            "import_records_laws",
+            [data / "state_public_records_laws_hole_v0.11.csv"],
+            lambda: RecordsLaw.objects.exists(),
+        ),
+        (
+            "agencies",
+            "import_agencies",
+            [
+                "--contacts",
+                data / "sheriff_office_contacts_FL_GA_NC_TN.csv",
+                "--fbi",
+                data / "fbi_cde_law_enforcement_employees_agencies.csv",
+            ],
+            lambda: Agency.objects.filter(sources__contains="fbi-cde").exists(),
+        ),
+    ]
+
+
+class Command(KeepHelpLayout, BaseCommand):
+    help = f"""Load the real data from SHARED_DATA_DIR (each file only if not loaded yet, or all with --force),
+create the demo users (password {DEMO_PASSWORD!r}) and synthetic demo policy records, then print the
+sign-ins. Safe to run again: nothing is duplicated."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="run every import again even when loaded")
+
+    def handle(self, *args, force=False, **options):
+        self.load_real_data(force=force)
+        users = self.create_users()
+        self.seed_policy_records()
+        for seed in DEMO_STEPS:
+            seed(users=users, force=force, stdout=self.stdout)
+        # The demo writes policy records in bulk, which sends no signals.
+        map_cache_clear()
+        self.print_logins()
+
+    def load_real_data(self, *, force):
+        data = Path(settings.SHARED_DATA_DIR)
+        if not data.is_dir():
+            self.stderr.write(self.style.WARNING(f"No shared data at {data}; real data not loaded."))
+            return
+        for label, command, args, loaded in _imports(data):
+            if not force and loaded():
+                self.stdout.write(f"Real data: {label} already loaded.")
+                continue
+            self.stdout.write(self.style.MIGRATE_HEADING(f"Real data: loading {label}"))
+            call_command(command, *map(str, args), stdout=self.stdout._out, stderr=self.stderr._out)
+
+    @transaction.atomic
+    def create_users(self):
+        User = get_user_model()
+        users, created = {}, 0
+        for username, first_name, last_name, role in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    first_name=first_name,
+                    last_name=last_name,
+                    email=f"{username}@example.org",
+                    is_staff=role == roles.ADMIN,
+                    is_superuser=role == roles.ADMIN,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                created += 1
+            group, _ = Group.objects.get_or_create(name=role)
+            user.groups.add(group)
+            users[username] = user
+        self.stdout.write(f"Demo users: {created} created, {len(DEMO_USERS) - created} already there.")
+        return users
+
+    def seed_policy_records(self):
+        if PolicyRecord.objects.filter(note=DEMO_NOTE).exists():
+            self.stdout.write("Demo policy records: already there.")
+            return
+        records = demo_policy_records(random.Random(DEMO_SEED), min(timezone.localdate(), DEMO_ANCHOR))
+        with transaction.atomic():
+            PolicyRecord.objects.bulk_create(records, batch_size=1000)
+            jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id for record in records})
+        counties = len({record.jurisdiction_id for record in records})
+        self.stdout.write(f"Demo policy records: {len(records)} created for {counties} counties.")
+
+    def print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo sign-ins (password unless changed since):"))
+        for username, _first, _last, role in DEMO_USERS:
+            self.stdout.write(f"  {role:<10} {username:<11} {DEMO_PASSWORD}")
+
+
+# -- demo policy records ------------------------------------------------------------------------
+
+HOLDS = [PolicyValue.HONORS_ALL, PolicyValue.HONORS_SOME, PolicyValue.HONORS_NONE]
+# Per state-law floor: share of counties left unknown, then weights of holds all/some/none.
+PROFILES = {
+    StateFloor.LIMITS: (0.10, [0.05, 0.20, 0.75]),
+    StateFloor.MANDATES: (0.20, [0.85, 0.12, 0.03]),
+    StateFloor.MIXED: (0.40, [0.40, 0.40, 0.20]),
+    StateFloor.NONE: (0.50, [0.45, 0.35, 0.20]),
+}
+
+
+def _pick(rng, choices, weights):
+    return rng.choices(choices, weights=weights, k=1)[0]
+
+
+def _county_policy(rng, floor, has_287g):
+    """{dimension: value} for one county, or None to leave it unknown."""
+    unknown, weights = PROFILES.get(floor, PROFILES[StateFloor.NONE])
+    if has_287g:
+        # A county that works with ICE under 287(g) honors holds and lets ICE in.
+        unknown, weights = 0.05, [0.9, 0.1, 0.0]
+    if rng.random() < unknown:
+        return None
+    holds = _pick(rng, HOLDS, weights)
+    policy = {Dimension.HOLDS: holds}
+    if holds == PolicyValue.HONORS_ALL:
+        policy[Dimension.JAIL_ACCESS] = _pick(rng, [PolicyValue.YES, PolicyValue.LIMITED], [0.8, 0.2])
+        if rng.random() < 0.6:
+            policy[Dimension.NOTIFICATIONS] = PolicyValue.YES
+        if rng.random() < (0.25 if floor == StateFloor.MANDATES else 0.08):
+            policy[Dimension.BED_CONTRACT] = PolicyValue.YES
+    elif holds == PolicyValue.HONORS_SOME:
+        policy[Dimension.JAIL_ACCESS] = _pick(rng, [PolicyValue.YES, PolicyValue.LIMITED], [0.4, 0.6])
+        if rng.random() < 0.5:
+            policy[Dimension.NOTIFICATIONS] = _pick(rng, [PolicyValue.YES, PolicyValue.LIMITED], [0.5, 0.5])
+    else:
+        policy[Dimension.JAIL_ACCESS] = _pick(rng, [PolicyValue.NONE, PolicyValue.LIMITED], [0.75, 0.25])
+        policy[Dimension.NOTIFICATIONS] = _pick(
+            rng, [PolicyValue.NONE, PolicyValue.LIMITED, PolicyValue.YES], [0.6, 0.3, 0.1]
+        )
+    return policy
+
+
+def demo_policy_records(rng, anchor):
+    """Unsaved demo PolicyRecords for the counties of the states (not territories), reproducible from rng."""
+    with_287g = set(
+        Agreement287g.objects.filter(status=Agreement287g.Status.ACTIVE, jurisdiction__isnull=False).values_list(
+            "jurisdiction_id", flat=True
+        )
+    )
+    counties = (
+        Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY, is_legacy=False)
+        .filter(~Q(state__kind="territory"))
+        .order_by("fips")
+        .values_list("pk", "state__law_floor")
+    )
+    records = []
+    for pk, floor in counties:
+        policy = _county_policy(rng, floor, pk in with_287g)
+        if policy is None:
+            continue
+        for dimension, value in policy.items():
+            effective = anchor - datetime.timedelta(days=rng.randint(30, 6 * 365))
+            if dimension == Dimension.HOLDS and rng.random() < 0.35:
+                # History: an earlier, different holds policy that this one replaced.
+                before = rng.choice([other for other in HOLDS if other != value])
+                earlier = effective - datetime.timedelta(days=rng.randint(180, 4 * 365))
+                records.append(_record(pk, dimension, before, earlier))
+            records.append(_record(pk, dimension, value, effective))
+    return records
+
+
+def _record(jurisdiction_id, dimension, value, effective_date):
+    return PolicyRecord(
+        jurisdiction_id=jurisdiction_id,
+        dimension=dimension,
+        value=value,
+        effective_date=effective_date,
+        note=DEMO_NOTE,
+        entered_by=None,
+    )
