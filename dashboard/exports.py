@@ -5,8 +5,8 @@ queryset and the same FilterSet, with the page's ordering, every page at once �
 through `.iterator(chunk_size=2000)`, so 100,000 rows never sit in memory:
 
 - CSV is streamed (StreamingHttpResponse) as the rows come from the database.
-- XLSX is streamed the same way: core.xlsx writes the workbook's parts and their ZIP container as the
-  rows come, so the download starts at once and nothing is kept on disk or in memory.
+- XLSX is written by openpyxl (core.xlsx) into a temporary file as the rows come, then sent from that
+  file (FileResponse, with its length): the download starts once the workbook is whole.
 
 What is never exported: notes and narrative text. Meetings export no text written about them at all —
 not who attended, the summary, commitments, answers or the confidential notes — because names of
@@ -21,12 +21,13 @@ quote, in both formats, so a spreadsheet shows it as text instead of running it.
 
 import csv
 import io
+import tempfile
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -561,22 +562,34 @@ XLSX_KINDS = {
 
 def _xlsx_column(column):
     kind = XLSX_KINDS[column.kind]
-    # Text stays text: written as inline strings it is never a formula, a link or a number, and the
-    # leading quote keeps a spreadsheet from running it when the reader edits the cell.
+    # Text stays text (core.xlsx never lets it be a formula), and the leading quote keeps a spreadsheet
+    # from running it when the reader edits the cell.
     return xlsx.Column(kind, column.width, guard=escape_formula if kind == xlsx.TEXT else None)
 
 
-def xlsx_stream(spec, header, rows):
-    """The workbook's bytes as they are made: one sheet, a bold frozen header, an autofilter over all rows."""
-    return xlsx.stream(
-        title=str(spec.title),
-        columns=[_xlsx_column(column) for column in spec.columns],
-        header=header,
-        rows=rows,
-        created=timezone.now(),
-        creator=settings.SITE_NAME,
-        application=settings.SITE_NAME,
-    )
+# A workbook up to this size stays in memory; a larger one goes to a temporary file on disk.
+XLSX_SPOOL_BYTES = 4 * 1024 * 1024
+XLSX_SEND_BYTES = 64 * 1024
+
+
+def xlsx_file(spec, header, rows):
+    """The workbook, in a temporary file read from its start: one sheet, a bold frozen header, an autofilter."""
+    file = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115 - the response closes it
+    try:
+        xlsx.write(
+            file,
+            title=str(spec.title),
+            columns=[_xlsx_column(column) for column in spec.columns],
+            header=header,
+            rows=rows,
+            created=timezone.now(),
+            creator=settings.SITE_NAME,
+        )
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -584,8 +597,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def xlsx_response(spec, request):
     header, rows = export_rows(spec, request)
-    response = StreamingHttpResponse(xlsx_stream(spec, header, rows), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(spec, "xlsx")}"'
+    response = FileResponse(
+        xlsx_file(spec, header, rows),
+        as_attachment=True,
+        filename=_file_name(spec, "xlsx"),
+        content_type=XLSX_TYPE,
+    )
+    response.block_size = XLSX_SEND_BYTES
     return _private(response, spec)
 
 
