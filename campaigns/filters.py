@@ -1,8 +1,8 @@
 """Filters and sort keys of the campaign list, the staff dashboard's status table, their exports and the API.
 
-The filter form is drawn by templates/campaigns/_campaign_rows_filters.html with the fields every
-form shares (core.forms, core.widgets.QuickSelect), and the states and staff members it offers come
-from the cache (filter_options): on this form of 140 options, reading them was most of its time.
+The filter form is drawn by templates/campaigns/_campaign_rows_filters.html (crispy-forms), and the
+states and staff members it offers come from the cache (filter_options): on this form of 140 options,
+reading them was most of its time.
 """
 
 from datetime import timedelta
@@ -18,7 +18,6 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.filters import StatePostalFilterSet
 from core.fragments import cached
-from core.widgets import QuickSelect
 from jurisdictions.models import State
 
 from .forms import UserChoiceField, staff_users
@@ -42,8 +41,8 @@ ANY = _("Any")
 class CachedModelChoices(BaseChoiceIterator):
     """The choices of the state or lead filter (the field's `options`): filter_options(), read once a form.
 
-    A lazy iterator, read when the select is drawn; not a ModelChoiceIterator, which QuickSelect would
-    read from the database instead.
+    A lazy iterator, read when the select is drawn; not a ModelChoiceIterator, which would read them from
+    the database instead.
     """
 
     def __init__(self, field):
@@ -69,13 +68,11 @@ class _Offered:
 
 class StateChoiceField(FilterModelChoiceField):
     iterator = CachedModelChoices
-    widget = QuickSelect
     options = "state"
 
 
 class LeadChoiceField(UserChoiceField):
     iterator = CachedModelChoices
-    widget = QuickSelect
     options = "lead"
 
 
@@ -88,7 +85,7 @@ class StateModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def _choice_filter(label, choices, **kwargs):
-    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ANY, widget=QuickSelect, **kwargs)
+    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ANY, **kwargs)
 
 
 class CampaignFilter(StatePostalFilterSet):

@@ -6,10 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import ADMIN, ORGANIZER, STAFF
-from core.widgets import QuickSelect
-
-User = get_user_model()
-
 
 User = get_user_model()
 
@@ -46,8 +42,6 @@ def team_candidates():
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    widget = QuickSelect
-
     def label_from_instance(self, obj):
         full = obj.get_full_name()
         return f"{full} ({obj.username})" if full else obj.username
