@@ -1,8 +1,7 @@
 """Filters and sort keys of the campaign list, the staff dashboard's status table, their exports and the API.
 
-The filter form is drawn by templates/campaigns/_campaign_rows_filters.html (crispy-forms), and the
-states and staff members it offers come from the cache (filter_options): on this form of 140 options,
-reading them was most of its time.
+The filter form is drawn by templates/campaigns/_campaign_rows_filters.html (crispy-forms); the states it
+offers come from the cache (filter_options), and the leads are searched as you type.
 """
 
 from datetime import timedelta
@@ -18,6 +17,7 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.filters import StatePostalFilterSet
 from core.fragments import cached
+from core.widgets import SearchSelect
 from jurisdictions.models import State
 
 from .forms import UserChoiceField, staff_users
@@ -39,7 +39,7 @@ ANY = _("Any")
 
 
 class CachedModelChoices(BaseChoiceIterator):
-    """The choices of the state or lead filter (the field's `options`): filter_options(), read once a form.
+    """The choices of the state filter (the field's `options`): filter_options(), read once a form.
 
     A lazy iterator, read when the select is drawn; not a ModelChoiceIterator, which would read them from
     the database instead.
@@ -72,8 +72,7 @@ class StateChoiceField(FilterModelChoiceField):
 
 
 class LeadChoiceField(UserChoiceField):
-    iterator = CachedModelChoices
-    options = "lead"
+    widget = SearchSelect("campaigns:people-options")
 
 
 class UserModelChoiceFilter(django_filters.ModelChoiceFilter):
@@ -115,7 +114,7 @@ class CampaignFilter(StatePostalFilterSet):
         if not hasattr(self, "_form"):
             offered = _Offered()
             for field in super().form.fields.values():
-                if isinstance(field, (StateChoiceField, LeadChoiceField)):
+                if isinstance(field, StateChoiceField):
                     field.offered = offered
         return self._form
 
@@ -178,21 +177,18 @@ class SortForm(forms.Form):
     sort = forms.ChoiceField(choices=[(k, k) for k in SORTS], required=False)
 
 
-# --- what the state and lead filters offer -------------------------------------------------------
+# --- what the state filter offers ----------------------------------------------------------------
 
-# The states and the staff members offered are the same on every page that shows the filters: they are
-# kept in the cache under the generations of users and roles ("people") and of states ("places").
-OPTIONS_KINDS = ("people", "places")
+# The states offered are the same on every page that shows the filters: they are kept in the cache
+# under the generation of states ("places").
+OPTIONS_KINDS = ("places",)
 
 
 def _read_filter_options():
-    fields = CampaignFilter(queryset=Campaign.objects.none()).form.fields
-    return {
-        name: [(str(field.prepare_value(obj)), field.label_from_instance(obj)) for obj in field.queryset]
-        for name, field in ((name, fields[name]) for name in ("state", "lead"))
-    }
+    field = CampaignFilter(queryset=Campaign.objects.none()).form.fields["state"]
+    return {"state": [(str(field.prepare_value(obj)), field.label_from_instance(obj)) for obj in field.queryset]}
 
 
 def filter_options():
-    """{"state": [(postal, name)], "lead": [(user id, name)]}: the choices of those filters, as shown."""
+    """{"state": [(postal, name)]}: the choices of the state filter, as shown."""
     return cached("campaigns:filter-options", vary=(), kinds=OPTIONS_KINDS, make=_read_filter_options)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.fragments import cached_fragment, minute, query_vary
-from jurisdictions.models import Jurisdiction
 from resources.selectors import assignments_for_campaign
 from resources.templatetags.resource_tags import assignments_panel
 
@@ -184,15 +183,6 @@ def campaign_new(request):
             messages.success(request, _("Campaign created."))
             return redirect(campaign)
     return render(request, "campaigns/campaign_form.html", {"form": form, "creating": True})
-
-
-@login_required
-def jurisdiction_options(request):
-    """The counties and cities of a state as <option>s, for the campaign form's county select (htmx)."""
-    if not can_manage_campaigns(request.user):
-        raise PermissionDenied
-    jurisdictions = Jurisdiction.objects.filter(state__postal=request.GET.get("state", "")).order_by("name")
-    return render(request, "campaigns/_jurisdiction_options.html", {"jurisdictions": jurisdictions})
 
 
 @login_required

@@ -41,16 +41,20 @@ def team_candidates():
     )
 
 
+def person_label(user):
+    """How a person is offered in a choice: full name and username."""
+    full = user.get_full_name()
+    return f"{full} ({user.username})" if full else user.username
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else obj.username
+        return person_label(obj)
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else obj.username
+        return person_label(obj)
 
 
 def _check_past_date(value):
