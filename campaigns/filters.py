@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StatePostalFilterSet
-from core.widgets import QuickSelect
+from core.widgets import SearchSelect
 from jurisdictions.models import State
 
 from .forms import UserChoiceField, staff_users
@@ -31,12 +31,16 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 ANY = _("Any")
 
 
+class LeadChoiceField(UserChoiceField):
+    widget = SearchSelect("campaigns:people-options")
+
+
 class UserModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = UserChoiceField
+    field_class = LeadChoiceField
 
 
 def _choice_filter(label, choices, **kwargs):
-    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ANY, widget=QuickSelect, **kwargs)
+    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ANY, **kwargs)
 
 
 class CampaignFilter(StatePostalFilterSet):

@@ -6,6 +6,7 @@ from . import (
     views_lists,
     views_meetings,
     views_notifications,
+    views_options,
     views_prep,
     views_questions,
     views_requests,
@@ -16,7 +17,8 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_new, name="new"),
-    path("jurisdiction-options/", views.jurisdiction_options, name="jurisdiction-options"),
+    path("jurisdiction-options/", views_options.jurisdiction_options, name="jurisdiction-options"),
+    path("people-options/", views_options.people_options, name="people-options"),
     path("in/<int:jurisdiction_pk>/", views.jurisdiction_campaigns, name="in-jurisdiction"),
     path("meetings/", views_lists.meeting_list, name="meeting-list"),
     path("deadlines/", views_lists.deadline_list, name="deadline-list"),

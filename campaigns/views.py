@@ -150,15 +150,6 @@ def campaign_new(request):
 
 
 @login_required
-def jurisdiction_options(request):
-    """The counties and cities of a state as <option>s, for the campaign form's county select (htmx)."""
-    if not can_manage_campaigns(request.user):
-        raise PermissionDenied
-    jurisdictions = Jurisdiction.objects.filter(state__postal=request.GET.get("state", "")).order_by("name")
-    return render(request, "campaigns/_jurisdiction_options.html", {"jurisdictions": jurisdictions})
-
-
-@login_required
 def jurisdiction_campaigns(request, jurisdiction_pk):
     """The campaigns of a jurisdiction that the reader may see: the county page loads them (htmx)."""
     jurisdiction = get_object_or_404(Jurisdiction, pk=jurisdiction_pk)

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StatePostalFilterSet
-from core.widgets import QuickSelect
 
 from .models import Jurisdiction, Model287g, PolicyLevel, State, StateFloor
 from .selectors import jurisdiction_with_active_287g, jurisdiction_with_any_active_287g
@@ -49,27 +48,22 @@ class JurisdictionFilter(StatePostalFilterSet):
         to_field_name="postal",
         queryset=State.objects.only("postal", "name").order_by("name"),
         empty_label=_("All states"),
-        widget=QuickSelect,
     )
-    level = django_filters.ChoiceFilter(
-        label=_("Overall level"), choices=PolicyLevel.choices, empty_label=_("Any"), widget=QuickSelect
-    )
+    level = django_filters.ChoiceFilter(label=_("Overall level"), choices=PolicyLevel.choices, empty_label=_("Any"))
     model_287g = django_filters.ChoiceFilter(
         label=_("287(g) model"),
         choices=Model287g.choices,
         method="filter_model_287g",
         empty_label=_("Any"),
-        widget=QuickSelect,
     )
     has_287g = django_filters.ChoiceFilter(
         label=_("Active 287(g) agreement"),
         choices=YES_NO,
         method="filter_has_287g",
         empty_label=_("Any"),
-        widget=QuickSelect,
     )
     law_floor = django_filters.ChoiceFilter(
-        label=_("State law"), choices=FLOOR_CHOICES, method="filter_law_floor", empty_label=_("Any"), widget=QuickSelect
+        label=_("State law"), choices=FLOOR_CHOICES, method="filter_law_floor", empty_label=_("Any")
     )
     population_min = PopulationFilter(
         label=_("Population from"), placeholder=_("min"), field_name="population", lookup_expr="gte"
@@ -77,9 +71,7 @@ class JurisdictionFilter(StatePostalFilterSet):
     population_max = PopulationFilter(
         label=_("Population to"), placeholder=_("max"), field_name="population", lookup_expr="lte"
     )
-    kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Jurisdiction.Kind.choices, empty_label=_("Any"), widget=QuickSelect
-    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Jurisdiction.Kind.choices, empty_label=_("Any"))
     include_legacy = django_filters.BooleanFilter(
         label=_("Include Connecticut's former counties"),
         method="filter_include_legacy",

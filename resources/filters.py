@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import StatePostalFilterSet
-from core.widgets import QuickSelect
 from jurisdictions.models import State
 
 from .models import Audience, Kind, Language, Resource, ResourceAudience, Topic
@@ -36,26 +35,20 @@ class ResourceFilter(StatePostalFilterSet):
             }
         ),
     )
-    kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind"), widget=QuickSelect
-    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind"))
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         field_name="topics",
         to_field_name="slug",
         queryset=Topic.objects.order_by("name"),
         empty_label=_("Any topic"),
-        widget=QuickSelect,
     )
-    language = django_filters.ChoiceFilter(
-        label=_("Language"), choices=Language.choices, empty_label=_("Any language"), widget=QuickSelect
-    )
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=Language.choices, empty_label=_("Any language"))
     audience = django_filters.ChoiceFilter(
         label=_("Audience"),
         choices=Audience.choices,
         method="filter_audience",
         empty_label=_("Anyone"),
-        widget=QuickSelect,
     )
     state = django_filters.ModelChoiceFilter(
         label=_("State"),
@@ -63,7 +56,6 @@ class ResourceFilter(StatePostalFilterSet):
         to_field_name="postal",
         queryset=State.objects.only("postal", "name").order_by("name"),
         empty_label=_("Any state"),
-        widget=QuickSelect,
     )
     year = YearFilter(
         label=_("Year published"),

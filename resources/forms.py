@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import SearchSelect
 from jurisdictions.models import State
 
 from .documents import ALLOWED_TYPES, check_upload
@@ -13,9 +14,23 @@ from .models import Audience, Kind, Language, Resource, Topic
 ACCEPT = ",".join([*ALLOWED_TYPES, *sorted(set(ALLOWED_TYPES.values()))])
 
 
+def resource_label(resource):
+    """How a resource is offered in a choice: title, language and date tell apart its versions."""
+    return f"{resource.title} ({resource.get_language_display()}, {resource.published_on:%Y-%m-%d})"
+
+
+def other_resources():
+    """The resources another one may supersede or translate: the library's."""
+    return Resource.objects.filter(status=Resource.Status.APPROVED).only("id", "title", "language", "published_on")
+
+
 class ResourceChoiceField(forms.ModelChoiceField):
+    """One resource of the library, searched as you type (resources.views_options)."""
+
+    widget = SearchSelect("resources:options")
+
     def label_from_instance(self, obj):
-        return f"{obj.title} ({obj.get_language_display()}, {obj.published_on:%Y-%m-%d})"
+        return resource_label(obj)
 
 
 class ResourceForm(forms.Form):
@@ -76,13 +91,13 @@ class ResourceForm(forms.Form):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(instance)
         super().__init__(*args, **kwargs)
-        others = Resource.objects.filter(status=Resource.Status.APPROVED).only(
-            "id", "title", "language", "published_on"
-        )
+        others = other_resources()
         if instance is not None:
             others = others.exclude(pk=instance.pk)
         for name in ("supersedes", "translation_of"):
             self.fields[name].queryset = others.order_by("title", "pk")
+            if instance is not None:
+                self.fields[name].widget.params["exclude"] = instance.pk
         if instance is None or not instance.file:
             del self.fields["remove_file"]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_options
 
 app_name = "resources"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.resource_list, name="list"),
     path("new/", views.resource_new, name="new"),
     path("suggest/", views.resource_suggest, name="suggest"),
+    path("options/", views_options.resource_options, name="options"),
     path("suggestions/", views.suggestion_list, name="suggestions"),
     path("<int:pk>/", views.resource_detail, name="detail"),
     path("<int:pk>/edit/", views.resource_edit, name="edit"),

@@ -20,6 +20,10 @@ const files = {
   "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
   // The minified file names its source map; the manifest storage of production needs it to exist.
   "chart.js/dist/chart.umd.min.js.map": "chartjs/chart.umd.min.js.map",
+  "tom-select/dist/js/tom-select.complete.min.js": "tom-select/tom-select.complete.min.js",
+  "tom-select/dist/js/tom-select.complete.min.js.map": "tom-select/tom-select.complete.min.js.map",
+  "tom-select/dist/css/tom-select.bootstrap5.min.css": "tom-select/tom-select.bootstrap5.min.css",
+  "tom-select/dist/css/tom-select.bootstrap5.min.css.map": "tom-select/tom-select.bootstrap5.min.css.map",
 };
 rmSync(out, { recursive: true, force: true });
 for (const [from, to] of Object.entries(files)) {

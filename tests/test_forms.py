@@ -1,12 +1,13 @@
-"""How forms are drawn (core.forms): Bootstrap 5 markup from Jinja2 field templates, the admin's widgets still drawn."""
+"""How forms are drawn: crispy-forms' Bootstrap 5 markup, errors beside their fields, the admin's widgets still
+drawn."""
 
 import re
 
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
-
-from core.forms import BootstrapFormRenderer, field_kind
+from django.template import Context, Template
+from django.urls import reverse
 
 
 class SampleForm(forms.Form):
@@ -20,54 +21,76 @@ class SampleForm(forms.Form):
     secret = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+def render(template, **context):
+    return Template("{% load crispy_forms_tags %}" + template).render(Context(context))
+
+
+def squeezed(html):
+    """The markup with its runs of white space made one space, and none inside a tag's brackets."""
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s*(<|>)\s*", r"\1", html)
+
+
 def test_each_widget_gets_its_kind_of_markup():
-    form = SampleForm()
-    assert [field_kind(form[name]) for name in ("name", "notes", "agrees", "stage", "sides")] == [
-        "input",
-        "input",
-        "checkbox",
-        "select",
-        "choices",
-    ]
-    html = str(form)
+    html = squeezed(render("{{ form|crispy }}", form=SampleForm()))
     assert '<div id="div_id_name" class="mb-3"><label for="id_name" class="form-label requiredField">' in html
-    assert 'class="form-control"' in html
-    assert 'class="notes form-control"' in html  # the widget's own class is kept
-    assert 'class="form-select"' in html
+    assert 'Name<span class="asteriskField">*</span></label>' in html  # required fields are marked
+    assert 'class="textinput form-control"' in html
+    assert 'class="notes textarea form-control"' in html  # the widget's own class is kept
+    assert 'class="select form-select"' in html
     assert '<div id="div_id_agrees" class="form-check">' in html
-    assert 'class="form-check-input"' in html
+    assert 'class="checkboxinput form-check-input"' in html
     assert '<legend class="form-label fs-6">Sides</legend>' in html
-    assert re.search(r'<input type="checkbox" name="sides" value="x" class="form-check-input" id="id_sides_0">', html)
+    assert '<input type="checkbox" class="form-check-input" name="sides" value="x" id="id_sides_0">' in html
     assert '<label for="id_sides_1" class="form-check-label">Board</label>' in html
     assert '<div id="id_name_helptext" class="form-text">As it appears on the ballot.</div>' in html
     assert 'aria-describedby="id_name_helptext"' in html
     assert '<input type="hidden" name="secret" id="id_secret">' in html
     assert "div_id_secret" not in html
+    assert "Notes</label>" in html and "Notes<span" not in html  # optional fields are not marked
 
 
 def test_errors_mark_the_widget_invalid_and_are_shown_under_it():
-    form = SampleForm(data={"name": "", "stage": "z"})
-    html = str(form)
-    assert 'class="form-control is-invalid"' in html
+    html = squeezed(render("{{ form|crispy }}", form=SampleForm(data={"name": "", "stage": "z", "sides": ["q"]})))
+    assert 'class="textinput form-control is-invalid"' in html
     assert 'aria-invalid="true"' in html
-    assert '<div id="id_name_error" class="invalid-feedback d-block"><span id="error_1_id_name"><strong>' in html
-    assert 'class="form-select is-invalid"' in html
+    assert re.search(
+        r'id="id_name"><div id="id_name_error" class="invalid-feedback"><p id="error_1_id_name"><strong>'
+        r"This field is required.</strong>",
+        html,
+    )
+    assert 'class="select form-select is-invalid"' in html
+    assert '<div id="id_stage_error" class="invalid-feedback">' in html
+    assert 'class="form-check-input is-invalid"' in html  # each box of a list of check boxes
+    assert '<div id="id_sides_error" class="invalid-feedback">' in html
     # A field's text is escaped like any other.
-    assert "<script>" not in str(SampleForm(data={"name": "<script>"})["name"].as_field_group())
+    assert "<script>" not in render("{{ form.name|as_crispy_field }}", form=SampleForm(data={"name": "<script>"}))
 
 
-def test_one_field_group_renders_alone():
-    html = str(SampleForm()["stage"].as_field_group())
+def test_errors_of_the_whole_form_come_first():
+    class Form(SampleForm):
+        def clean(self):
+            raise forms.ValidationError("Choose either an official or a body.")
+
+    html = squeezed(render("{{ form|crispy }}", form=Form(data={"name": "x", "agrees": "on", "stage": "a"})))
+    assert html.index("Choose either an official or a body.") < html.index('id="div_id_name"')
+    assert 'class="alert alert-block alert-danger"' in html
+
+
+def test_one_field_renders_alone():
+    html = render("{{ form.stage|as_crispy_field }}", form=SampleForm()).strip()
     assert html.startswith('<div id="div_id_stage" class="mb-3">')
     assert "Research" in html
+    assert "div_id_name" not in html
 
 
-def test_templates_only_the_django_engine_has_still_render():
-    renderer = BootstrapFormRenderer()
-    assert renderer.get_template("django/forms/widgets/input.html").backend.__class__.__name__ == "Jinja2"
-    assert renderer.get_template("admin/widgets/related_widget_wrapper.html").backend.__class__.__name__ == (
-        "DjangoTemplates"
-    )
+@pytest.mark.django_db
+def test_a_page_in_spanish_has_spanish_labels_marked_required(client, staff):
+    client.force_login(staff)
+    client.cookies["django_language"] = "es"
+    html = squeezed(client.post(reverse("campaigns:new"), {"name": ""}).content.decode())
+    assert 'class="form-label requiredField">Condado o ciudad<span class="asteriskField">*</span></label>' in html
+    assert "Este campo es requerido." in html
 
 
 @pytest.mark.django_db

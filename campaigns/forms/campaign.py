@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import SearchSelect, SearchSelectMultiple
 from jurisdictions.models import DIMENSION_VALUES, Agency, Dimension, Jurisdiction, Official, PolicyValue, State
 
 from ..models import (
@@ -27,18 +28,27 @@ class JurisdictionChoiceField(forms.ModelChoiceField):
 
 
 class CampaignForm(forms.ModelForm):
-    """Create (with jurisdiction and first team) or edit (details only) a campaign. Staff only."""
+    """Create (with jurisdiction and first team) or edit (details only) a campaign. Staff only.
+
+    The county and the people are searched as you type (campaigns.views_options): any county or city of the
+    chosen state, any staff member as lead and anyone with a role on the team is accepted."""
 
     state = forms.ModelChoiceField(
         label=_("State"), queryset=State.objects.order_by("name"), to_field_name="postal", required=True
     )
-    jurisdiction = JurisdictionChoiceField(label=_("County or city"), queryset=Jurisdiction.objects.none())
-    lead = UserChoiceField(label=_("Lead"), queryset=User.objects.none(), required=False)
+    jurisdiction = JurisdictionChoiceField(
+        label=_("County or city"),
+        queryset=Jurisdiction.objects.all(),
+        widget=SearchSelect("campaigns:jurisdiction-options", narrowed_by="id_state"),
+    )
+    lead = UserChoiceField(
+        label=_("Lead"), queryset=User.objects.none(), required=False, widget=SearchSelect("campaigns:people-options")
+    )
     organizers = UserMultipleChoiceField(
         label=_("Organizers on the team"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchSelectMultiple("campaigns:people-options", params={"among": "team"}),
     )
 
     class Meta:
@@ -70,21 +80,10 @@ class CampaignForm(forms.ModelForm):
         self.fields["lead"].queryset = staff_users()
         if creating:
             self.fields["organizers"].queryset = team_candidates()
-            state = self._chosen_state()
-            if state is not None:
-                self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(state=state).order_by("name")
             del self.fields["ended_on"]
         else:
             for name in ("state", "jurisdiction", "organizers"):
                 del self.fields[name]
-
-    def _chosen_state(self):
-        postal = self.data.get(self.add_prefix("state")) if self.is_bound else self.initial.get("state")
-        if isinstance(postal, State):
-            return postal
-        if not postal:
-            return None
-        return State.objects.filter(postal=postal).first()
 
     def clean(self):
         cleaned = super().clean()
@@ -156,12 +155,18 @@ class StageForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
+    user = UserChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        widget=SearchSelect("campaigns:people-options", params={"among": "team"}),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.ORGANIZER)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = team_candidates().exclude(campaign_memberships__campaign=campaign)
+        # Those already on the team are not offered.
+        self.fields["user"].widget.params["campaign"] = campaign.pk
 
 
 class TargetForm(forms.Form):

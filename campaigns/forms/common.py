@@ -6,10 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import ADMIN, ORGANIZER, STAFF
-from core.widgets import QuickSelect
-
-User = get_user_model()
-
 
 User = get_user_model()
 
@@ -45,18 +41,20 @@ def team_candidates():
     )
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    widget = QuickSelect
+def person_label(user):
+    """How a person is offered in a choice: full name and username."""
+    full = user.get_full_name()
+    return f"{full} ({user.username})" if full else user.username
 
+
+class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else obj.username
+        return person_label(obj)
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else obj.username
+        return person_label(obj)
 
 
 def _check_past_date(value):

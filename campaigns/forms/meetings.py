@@ -7,8 +7,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import QuickSelect
-
 from ..models import (
     Assessment,
     Deadline,
@@ -96,9 +94,7 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Your side and theirs. Community members' names are never exported."),
     )
-    question_set = forms.ModelChoiceField(
-        label=_("Question set"), queryset=QuestionSet.objects.none(), required=False, widget=QuickSelect
-    )
+    question_set = forms.ModelChoiceField(label=_("Question set"), queryset=QuestionSet.objects.none(), required=False)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     commitments = forms.CharField(
         label=_("Commitments made"),

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "core",
     "accounts",
     "jurisdictions",
@@ -135,8 +137,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Forms render in Bootstrap 5 markup through Jinja2 (core/forms.py): several times faster than crispy-forms.
-FORM_RENDERER = "core.forms.BootstrapFormRenderer"
+# Every form is drawn by crispy-forms in Bootstrap 5 markup ({{ form|crispy }}, {{ field|as_crispy_field }}).
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{BASE_DIR / 'var' / 'mail'}")
 vars().update(EMAIL_CONFIG)
