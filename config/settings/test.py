@@ -16,7 +16,7 @@ if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # Each test process its own keys: parallel workers (and runs) share one Redis and clear the map's key.
-    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
