@@ -21,6 +21,7 @@ from jurisdictions.models import Jurisdiction
 from jurisdictions.services import MAP_CACHE_KEY
 
 from .dataset import bench_campaigns, bench_users
+from .plan import BENCH_PASSWORD as BENCH_PASSWORD  # the sign-ins scripts/bench.py makes
 from .plan import USERNAME_PREFIX
 
 HOST = "127.0.0.1"
