@@ -1,16 +1,21 @@
 """What a status digest says: for many users at once, in a fixed number of queries.
 
-`build_digests(recipients, now=...)` reads the period's activity once for the whole batch (every
-campaign when a staff member or admin is in it, otherwise the union of the organizers' campaigns)
-and hands each user the part they may see, in their own window and time zone. The number of
-queries does not depend on how many users, campaigns, meetings or deadlines there are.
+`build_digests(recipients, now=...)` reads the batch's activity once for all its recipients (every
+campaign when a staff member or admin is among them, otherwise the union of the organizers'
+campaigns, from the earliest window's start to the latest one's end) as light rows: ids, campaign
+and the dates that place a row in a window. Each user gets the part they may see, in their own window
+and time zone; then only the rows some digest shows (at most MAX_ITEMS a section) are read in full.
+The number of queries depends neither on how many users there are, nor on how many windows and time
+zones they have, nor on how many campaigns, meetings or deadlines there are.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
+from typing import NamedTuple
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from core.roles import ADMIN, ORGANIZER, STAFF
@@ -33,6 +38,8 @@ STALE_DAYS = 30
 # Longer lists end with "and N more" and a link to the campaign list, so a digest stays readable.
 MAX_ITEMS = 20
 MAX_SUMMARY_ROWS = 40
+# What the admins' table counts for each campaign.
+SUMMARY_COUNTS = ("overdue", "upcoming", "stage_changes", "meetings", "letters", "requests")
 
 # Statuses in which an agency has answered a records request.
 ANSWERED_REQUEST_STATUSES = {
@@ -132,16 +139,17 @@ class Digest:
         }
 
 
-def _section(rows, more_url=""):
-    return Section(items=rows[:MAX_ITEMS], total=len(rows), more_url=more_url)
+class Line(NamedTuple):
+    """One row of a section: the object, the page it links to, who it names, and the days or state it shows.
 
+    Templates unpack it (`{% for deadline, url, who, days in digest.overdue.items %}`): the link and the
+    name are worked out once per batch, not once per email that shows the row.
+    """
 
-def _campaign_link(campaign):
-    return absolute_url(campaign.get_absolute_url())
-
-
-def _visible(recipient, campaign_id):
-    return recipient.campaign_ids is None or campaign_id in recipient.campaign_ids
+    obj: object
+    url: str
+    who: str = ""
+    value: object = None
 
 
 def organizer_campaign_ids(user_ids):
@@ -152,139 +160,222 @@ def organizer_campaign_ids(user_ids):
     return {user_id: frozenset(by_user.get(user_id, ())) for user_id in user_ids}
 
 
-def build_digests(recipients, *, now):
-    """{user id: Digest} for every recipient.
+class _Light:
+    """Light rows of one kind (pk, campaign id, the fields that place it in a window) in their section's order."""
 
-    Organizers' digests are built together from their campaigns' activity (seven queries). Staff and
-    admins, who read about every campaign, share the whole desk's counts and top rows for each window
-    (sixteen queries, nine more for the admins' table); everyone whose digest falls on the same hour
-    has the same window. None of it depends on how many campaigns, meetings or deadlines there are.
+    def __init__(self, queryset, *fields, campaign="campaign_id"):
+        self.rows = list(queryset.values_list("pk", campaign, *fields, named=True))
+        self.by_campaign = defaultdict(list)
+        for position, row in enumerate(self.rows):
+            self.by_campaign[row[1]].append((position, row))
+
+    def of(self, campaign_ids):
+        """The rows of these campaigns (None: of all), still in order."""
+        if campaign_ids is None:
+            return self.rows
+        picked = [pair for pk in campaign_ids for pair in self.by_campaign.get(pk, ())]
+        picked.sort(key=itemgetter(0))
+        return [row for _position, row in picked]
+
+
+# Section name -> (model, select_related of the rows a digest shows).
+SECTIONS = {
+    "stage_changes": (StageChange, ("campaign", "changed_by")),
+    "meetings": (Meeting, ("campaign", "logged_by")),
+    "letters": (Letter, ("campaign",)),
+    "requests": (RecordsRequest, ("campaign", "agency")),
+    "assignments": (Assignment, ("campaign", "resource", "assigned_by")),
+    "upcoming": (Deadline, ("campaign", "owner")),
+    "overdue": (Deadline, ("campaign", "owner")),
+    "stale": (Campaign, ("jurisdiction__state",)),
+}
+
+
+def _read_light(recipients):
+    """Everything the recipients' windows may report, as light rows (seven queries).
+
+    Every campaign when someone reads about all of them, else the recipients' campaigns; from the
+    earliest window's start to the latest one's end.
     """
-    recipients = list(recipients)
-    built = {}
-    scoped = [r for r in recipients if r.campaign_ids is not None]
-    if scoped:
-        built.update(_build_scoped(scoped))
-    by_window = defaultdict(list)
-    for r in recipients:
-        if r.campaign_ids is None:
-            by_window[(r.start, r.end, r.today, r.first_day)].append(r)
-    for group in by_window.values():
-        built.update(_build_everything(group))
-    return built
-
-
-def _build_scoped(recipients):
-    """Organizers: read everything that happened in their campaigns once (seven queries), then split it.
-
-    Their campaigns are few, so reading all of it is cheap; each user gets the part in their window.
-    """
-    campaign_ids = set().union(*(r.campaign_ids for r in recipients))
-    campaign_filter, stale_filter = Q(campaign_id__in=campaign_ids), Q(pk__in=campaign_ids)
+    if any(r.campaign_ids is None for r in recipients):
+        scope, campaign_scope = Q(), Q()
+    else:
+        ids = set().union(*(r.campaign_ids for r in recipients))
+        scope, campaign_scope = Q(campaign_id__in=ids), Q(pk__in=ids)
     start = min(r.start for r in recipients)
     end = max(r.end for r in recipients)
     first_day = min(r.first_day for r in recipients)
     last_today = max(r.today for r in recipients)
+    return {
+        "stage_changes": _Light(
+            StageChange.objects.filter(scope, changed_at__gte=start, changed_at__lt=end).order_by("-changed_at", "-pk"),
+            "changed_at",
+        ),
+        "meetings": _Light(
+            Meeting.objects.filter(
+                scope, status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end
+            ).order_by("-held_at", "-pk"),
+            "logged_at",
+        ),
+        "letters": _Light(
+            Letter.objects.filter(scope)
+            .filter(
+                Q(sent_on__gte=first_day, sent_on__lt=last_today)
+                | Q(answered_on__gte=first_day, answered_on__lt=last_today)
+            )
+            .order_by("-updated_at", "-pk"),
+            "sent_on",
+            "answered_on",
+        ),
+        "requests": _Light(
+            RecordsRequest.objects.filter(scope)
+            .filter(
+                Q(sent_on__gte=first_day, sent_on__lt=last_today)
+                | Q(status__in=ANSWERED_REQUEST_STATUSES, updated_at__gte=start, updated_at__lt=end)
+            )
+            .order_by("-updated_at", "-pk"),
+            "sent_on",
+            "status",
+            "updated_at",
+        ),
+        "assignments": _Light(
+            Assignment.objects.filter(
+                scope, assigned_at__gte=start, assigned_at__lt=end, withdrawn_at__isnull=True
+            ).order_by("-assigned_at", "-pk"),
+            "assigned_at",
+        ),
+        # Overdue deadlines have no lower bound: however old, they stay in the digest until closed.
+        "deadlines": _Light(
+            Deadline.objects.filter(
+                scope, status=Deadline.Status.OPEN, due_date__lte=last_today + timedelta(days=UPCOMING_DAYS)
+            ).order_by("due_date", "due_time", "pk"),
+            "due_date",
+        ),
+        "stale": _Light(
+            Campaign.objects.filter(campaign_scope, last_activity_at__lt=end - timedelta(days=STALE_DAYS))
+            .exclude(stage__in=OUTCOME_STAGES)
+            .order_by("last_activity_at", "pk"),
+            "last_activity_at",
+            campaign="id",
+        ),
+    }
 
-    stage_changes = list(
-        StageChange.objects.filter(campaign_filter, changed_at__gte=start, changed_at__lt=end)
-        .select_related("campaign", "changed_by")
-        .order_by("-changed_at", "-pk")
-    )
-    meetings = list(
-        Meeting.objects.filter(campaign_filter, status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end)
-        .select_related("campaign", "logged_by")
-        .order_by("-held_at", "-pk")
-    )
-    letters = list(
-        Letter.objects.filter(campaign_filter)
-        .filter(
-            Q(sent_on__gte=first_day, sent_on__lte=last_today)
-            | Q(answered_on__gte=first_day, answered_on__lte=last_today)
-        )
-        .select_related("campaign")
-        .order_by("-updated_at", "-pk")
-    )
-    assignments = list(
-        Assignment.objects.filter(campaign_filter, assigned_at__gte=start, assigned_at__lt=end)
-        .filter(withdrawn_at__isnull=True)
-        .select_related("campaign", "resource", "assigned_by")
-        .order_by("-assigned_at", "-pk")
-    )
-    requests = list(
-        RecordsRequest.objects.filter(campaign_filter)
-        .filter(
-            Q(sent_on__gte=first_day, sent_on__lte=last_today)
-            | Q(status__in=ANSWERED_REQUEST_STATUSES, updated_at__gte=start, updated_at__lt=end)
-        )
-        .select_related("campaign", "agency")
-        .order_by("-updated_at", "-pk")
-    )
-    deadlines = list(
-        Deadline.objects.filter(
-            campaign_filter, status=Deadline.Status.OPEN, due_date__lte=last_today + timedelta(days=UPCOMING_DAYS)
-        )
-        .select_related("campaign", "owner")
-        .order_by("due_date", "due_time", "pk")
-    )
-    stale = list(
-        Campaign.objects.filter(stale_filter, last_activity_at__lt=end - timedelta(days=STALE_DAYS))
-        .exclude(stage__in=OUTCOME_STAGES)
-        .select_related("jurisdiction__state")
-        .order_by("last_activity_at", "pk")
-    )
-    list_url = absolute_url(reverse("campaigns:list"))
-    digests = {}
-    for r in recipients:
-        today = r.today
-        mine_changes = [c for c in stage_changes if _visible(r, c.campaign_id) and r.start <= c.changed_at < r.end]
-        mine_meetings = [m for m in meetings if _visible(r, m.campaign_id) and r.start <= m.logged_at < r.end]
-        mine_requests = []
-        for req in requests:
-            if not _visible(r, req.campaign_id):
-                continue
-            sent = req.sent_on is not None and r.first_day <= req.sent_on < today
-            answered = req.status in ANSWERED_REQUEST_STATUSES and r.start <= req.updated_at < r.end
-            if sent or answered:
-                mine_requests.append((req, "answered" if answered else "sent"))
-        mine_letters = []
-        for letter in letters:
-            if not _visible(r, letter.campaign_id):
-                continue
-            if letter.answered_on is not None and r.first_day <= letter.answered_on < today:
-                mine_letters.append((letter, "answered"))
-            elif letter.sent_on is not None and r.first_day <= letter.sent_on < today:
-                mine_letters.append((letter, "sent"))
-        mine_assignments = [a for a in assignments if _visible(r, a.campaign_id) and r.start <= a.assigned_at < r.end]
-        upcoming_until = today + timedelta(days=UPCOMING_DAYS)
-        # Items are (object, number of days) pairs: the objects are shared by every recipient.
-        mine_upcoming = [
-            (d, (d.due_date - today).days)
-            for d in deadlines
-            if _visible(r, d.campaign_id) and today <= d.due_date <= upcoming_until
-        ]
-        mine_overdue = sorted(
-            ((d, (today - d.due_date).days) for d in deadlines if _visible(r, d.campaign_id) and d.due_date < today),
+
+def _picks(r, light):
+    """{section: [(light row, value)]}: every row the recipient's digest reports, in order."""
+    ids, start, end, today, first_day = r.campaign_ids, r.start, r.end, r.today, r.first_day
+    letters = []
+    for x in light["letters"].of(ids):
+        if x.answered_on is not None and first_day <= x.answered_on < today:
+            letters.append((x, "answered"))
+        elif x.sent_on is not None and first_day <= x.sent_on < today:
+            letters.append((x, "sent"))
+    requests = []
+    for x in light["requests"].of(ids):
+        answered = x.status in ANSWERED_REQUEST_STATUSES and start <= x.updated_at < end
+        if answered or (x.sent_on is not None and first_day <= x.sent_on < today):
+            requests.append((x, "answered" if answered else "sent"))
+    deadlines = light["deadlines"].of(ids)
+    upcoming_until = today + timedelta(days=UPCOMING_DAYS)
+    quiet_since = end - timedelta(days=STALE_DAYS)
+    return {
+        "stage_changes": [(x, None) for x in light["stage_changes"].of(ids) if start <= x.changed_at < end],
+        "meetings": [(x, None) for x in light["meetings"].of(ids) if start <= x.logged_at < end],
+        "letters": letters,
+        "requests": requests,
+        "assignments": [(x, None) for x in light["assignments"].of(ids) if start <= x.assigned_at < end],
+        "upcoming": [(x, (x.due_date - today).days) for x in deadlines if today <= x.due_date <= upcoming_until],
+        # Most overdue first (the due time does not matter here).
+        "overdue": sorted(
+            ((x, (today - x.due_date).days) for x in deadlines if x.due_date < today),
             key=lambda pair: (-pair[1], pair[0].pk),
-        )
-        mine_stale = [
-            (c, (r.end - c.last_activity_at).days)
-            for c in stale
-            if _visible(r, c.pk) and c.last_activity_at < r.end - timedelta(days=STALE_DAYS)
-        ]
-        digest = Digest(
-            recipient=r,
-            stage_changes=_section(mine_changes),
-            meetings=_section(mine_meetings),
-            letters=_section(mine_letters),
-            requests=_section(mine_requests),
-            assignments=_section(mine_assignments),
-            upcoming=_section(mine_upcoming),
-            overdue=_section(mine_overdue, more_url=f"{list_url}?overdue=yes"),
-            stale=_section(mine_stale, more_url=f"{list_url}?activity=stale30&sort=-activity"),
-        )
-        digests[r.user.pk] = digest
-    return digests
+        ),
+        "stale": [
+            (x, (end - x.last_activity_at).days) for x in light["stale"].of(ids) if x.last_activity_at < quiet_since
+        ],
+    }
+
+
+def _name(user):
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+class _Lines:
+    """The rows some digest of the batch shows, read in full once (a query per kind) and turned into Lines."""
+
+    def __init__(self, all_picks):
+        shown = defaultdict(set)
+        for picks in all_picks:
+            for name, pairs in picks.items():
+                shown[SECTIONS[name][0]].update(row.pk for row, _value in pairs[:MAX_ITEMS])
+        self.objects = {}
+        for model, related in dict(SECTIONS.values()).items():
+            self.objects[model] = model.objects.select_related(*related).in_bulk(shown[model]) if shown[model] else {}
+        self.campaign_urls = {}
+        self.urls = {}
+
+    def campaign_url(self, campaign_id):
+        if campaign_id not in self.campaign_urls:
+            self.campaign_urls[campaign_id] = absolute_url(reverse("campaigns:detail", args=[campaign_id]))
+        return self.campaign_urls[campaign_id]
+
+    def url(self, obj):
+        key = (type(obj), obj.pk)
+        if key not in self.urls:
+            self.urls[key] = absolute_url(obj.get_absolute_url())
+        return self.urls[key]
+
+    def line(self, name, obj, value):
+        if name in ("upcoming", "overdue"):
+            return Line(obj, self.campaign_url(obj.campaign_id) + "#deadlines", _name(obj.owner), value)
+        if name == "stage_changes":
+            return Line(obj, self.campaign_url(obj.campaign_id), _name(obj.changed_by), value)
+        if name == "stale":
+            return Line(obj, self.campaign_url(obj.pk), "", value)
+        who = {"meetings": "logged_by", "assignments": "assigned_by"}.get(name)
+        return Line(obj, self.url(obj), _name(getattr(obj, who)) if who else "", value)
+
+    def section(self, name, pairs, more_url=""):
+        objects = self.objects[SECTIONS[name][0]]
+        items = [self.line(name, objects[row.pk], value) for row, value in pairs[:MAX_ITEMS] if row.pk in objects]
+        return Section(items=items, total=len(pairs), more_url=more_url)
+
+
+def _window(r):
+    """Recipients with the same campaigns and window read the same digest."""
+    return (r.campaign_ids, r.start, r.end, r.today, r.first_day)
+
+
+def build_digests(recipients, *, now):
+    """{user id: Digest} for every recipient.
+
+    Seven queries read the light rows of the whole batch, seven more the rows the digests show, and
+    three the admins' table; users of the same scope and window share their sections.
+    """
+    recipients = list(recipients)
+    if not recipients:
+        return {}
+    light = _read_light(recipients)
+    picks = {}
+    for r in recipients:
+        if _window(r) not in picks:
+            picks[_window(r)] = _picks(r, light)
+    lines = _Lines(picks.values())
+    list_url = absolute_url(reverse("campaigns:list"))
+    more_urls = {"overdue": f"{list_url}?overdue=yes", "stale": f"{list_url}?activity=stale30&sort=-activity"}
+    sections = {
+        window: {name: lines.section(name, pairs, more_urls.get(name, "")) for name, pairs in p.items()}
+        for window, p in picks.items()
+    }
+    admins = [r for r in recipients if r.role == ADMIN]
+    tables = _summaries({_window(r): picks[_window(r)] for r in admins}, lines) if admins else {}
+    built = {}
+    for r in recipients:
+        digest = Digest(recipient=r, **sections[_window(r)])
+        if r.role == ADMIN:
+            digest.summary, digest.summary_more, digest.stage_counts = tables[_window(r)]
+        built[r.user.pk] = digest
+    return built
 
 
 @dataclass
@@ -298,145 +389,50 @@ class SummaryRow:
     overdue: int = 0
 
 
-def _top(queryset, limit=MAX_ITEMS):
-    """(first rows, how many in all): two queries that indexes serve, whatever the number of rows."""
-    return list(queryset[:limit]), queryset.count()
+def _summaries(picks_by_window, lines):
+    """{window: (rows, how many more, stage counts)}: the admins' table, campaigns with activity or open deadlines.
 
-
-def _shared_section(rows, total, more_url=""):
-    return Section(items=rows, total=total, more_url=more_url)
-
-
-def _build_everything(recipients):
-    """Staff and admins with the same window: the whole desk's counts and top rows, read once for all."""
-    first = recipients[0]
-    start, end, today, first_day = first.start, first.end, first.today, first.first_day
-    list_url = absolute_url(reverse("campaigns:list"))
-
-    changes, changes_total = _top(
-        StageChange.objects.filter(changed_at__gte=start, changed_at__lt=end)
-        .select_related("campaign", "changed_by")
-        .order_by("-changed_at", "-pk")
-    )
-    meetings, meetings_total = _top(
-        Meeting.objects.filter(status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end)
-        .select_related("campaign", "logged_by")
-        .order_by("-held_at", "-pk")
-    )
-    answered_letter = Q(answered_on__gte=first_day, answered_on__lt=today)
-    letters, letters_total = _top(
-        Letter.objects.filter(Q(sent_on__gte=first_day, sent_on__lt=today) | answered_letter)
-        .annotate(answered=ExpressionWrapper(answered_letter, output_field=BooleanField()))
-        .select_related("campaign")
-        .order_by("-updated_at", "-pk")
-    )
-    answered_request = Q(status__in=ANSWERED_REQUEST_STATUSES, updated_at__gte=start, updated_at__lt=end)
-    requests, requests_total = _top(
-        RecordsRequest.objects.filter(Q(sent_on__gte=first_day, sent_on__lt=today) | answered_request)
-        .annotate(answered=ExpressionWrapper(answered_request, output_field=BooleanField()))
-        .select_related("campaign", "agency")
-        .order_by("-updated_at", "-pk")
-    )
-    assignments, assignments_total = _top(
-        Assignment.objects.filter(assigned_at__gte=start, assigned_at__lt=end, withdrawn_at__isnull=True)
-        .select_related("campaign", "resource", "assigned_by")
-        .order_by("-assigned_at", "-pk")
-    )
-    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN).select_related("campaign", "owner")
-    upcoming, upcoming_total = _top(
-        open_deadlines.filter(due_date__gte=today, due_date__lte=today + timedelta(days=UPCOMING_DAYS)).order_by(
-            "due_date", "due_time", "pk"
-        )
-    )
-    overdue, overdue_total = _top(open_deadlines.filter(due_date__lt=today).order_by("due_date", "pk"))
-    stale, stale_total = _top(
-        Campaign.objects.filter(last_activity_at__lt=end - timedelta(days=STALE_DAYS))
-        .exclude(stage__in=OUTCOME_STAGES)
-        .select_related("jurisdiction__state")
-        .order_by("last_activity_at", "pk")
-    )
-    sections = {
-        "stage_changes": _shared_section(changes, changes_total),
-        "meetings": _shared_section(meetings, meetings_total),
-        "letters": _shared_section([(x, "answered" if x.answered else "sent") for x in letters], letters_total),
-        "requests": _shared_section([(x, "answered" if x.answered else "sent") for x in requests], requests_total),
-        "assignments": _shared_section(assignments, assignments_total),
-        "upcoming": _shared_section([(d, (d.due_date - today).days) for d in upcoming], upcoming_total),
-        "overdue": _shared_section(
-            [(d, (today - d.due_date).days) for d in overdue], overdue_total, more_url=f"{list_url}?overdue=yes"
-        ),
-        "stale": _shared_section(
-            [(c, (end - c.last_activity_at).days) for c in stale],
-            stale_total,
-            more_url=f"{list_url}?activity=stale30&sort=-activity",
-        ),
-    }
-    summary = summary_more = stage_counts = None
-    if any(r.role == ADMIN for r in recipients):
-        summary, summary_more = _summary_all(start, end, first_day, today)
-        counts = dict(Campaign.objects.values_list("stage").annotate(n=Count("pk")).order_by())
-        stage_counts = [(label, counts[value]) for value, label in Stage.choices if counts.get(value)]
-    built = {}
-    for r in recipients:
-        digest = Digest(recipient=r, **sections)
-        if r.role == ADMIN:
-            digest.summary, digest.summary_more, digest.stage_counts = summary, summary_more, stage_counts
-        built[r.user.pk] = digest
-    return built
-
-
-def _counts_by_campaign(queryset):
-    return dict(queryset.order_by().values_list("campaign_id").annotate(n=Count("pk")))
-
-
-def _summary_all(start, end, first_day, today):
-    """Admins' table for the whole desk: campaigns with activity or open deadlines, most overdue first.
-
-    One grouped count per kind of row (each a single scan), merged here; then the campaigns shown.
+    Most overdue first, then the most active. Counted from the rows the digests report; three queries
+    (names to sort by, the campaigns shown, campaigns by stage) for every window together.
     """
-    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN)
-    overdue = _counts_by_campaign(open_deadlines.filter(due_date__lt=today))
-    upcoming = _counts_by_campaign(
-        open_deadlines.filter(due_date__gte=today, due_date__lte=today + timedelta(days=UPCOMING_DAYS))
-    )
-    changes = _counts_by_campaign(StageChange.objects.filter(changed_at__gte=start, changed_at__lt=end))
-    meetings = _counts_by_campaign(
-        Meeting.objects.filter(status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end)
-    )
-    letters = _counts_by_campaign(
-        Letter.objects.filter(
-            Q(sent_on__gte=first_day, sent_on__lt=today) | Q(answered_on__gte=first_day, answered_on__lt=today)
-        )
-    )
-    requests = _counts_by_campaign(
-        RecordsRequest.objects.filter(
-            Q(sent_on__gte=first_day, sent_on__lt=today)
-            | Q(status__in=ANSWERED_REQUEST_STATUSES, updated_at__gte=start, updated_at__lt=end)
-        )
-    )
-    ids = set(overdue) | set(upcoming) | set(changes) | set(meetings) | set(letters) | set(requests)
+    counted = {}
+    for window, picks in picks_by_window.items():
+        counts = {name: Counter(row[1] for row, _value in picks[name]) for name in SUMMARY_COUNTS}
+        counted[window] = counts
+    ids = set().union(*(set(c) for counts in counted.values() for c in counts.values()))
     names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    ordered = {}
+    for window, c in counted.items():
 
-    def activity(pk):
-        return changes.get(pk, 0) + meetings.get(pk, 0) + letters.get(pk, 0) + requests.get(pk, 0)
+        def activity(pk, c=c):
+            return c["stage_changes"][pk] + c["meetings"][pk] + c["letters"][pk] + c["requests"][pk]
 
-    ordered = sorted(ids, key=lambda pk: (-overdue.get(pk, 0), -activity(pk), names.get(pk, "").lower(), pk))
-    shown = ordered[:MAX_SUMMARY_ROWS]
-    campaigns = Campaign.objects.in_bulk(shown)
-    summary = [
-        SummaryRow(
-            campaign=campaigns[pk],
-            url=_campaign_link(campaigns[pk]),
-            stage_changes=changes.get(pk, 0),
-            meetings=meetings.get(pk, 0),
-            requests=letters.get(pk, 0) + requests.get(pk, 0),
-            upcoming=upcoming.get(pk, 0),
-            overdue=overdue.get(pk, 0),
+        keys = set().union(*c.values())
+        ordered[window] = sorted(
+            keys, key=lambda pk, c=c: (-c["overdue"][pk], -activity(pk), names.get(pk, "").lower(), pk)
         )
-        for pk in shown
-        if pk in campaigns
-    ]
-    return summary, len(ordered) - len(shown)
+    shown = set().union(*(pks[:MAX_SUMMARY_ROWS] for pks in ordered.values()))
+    campaigns = Campaign.objects.in_bulk(shown) if shown else {}
+    stage_totals = dict(Campaign.objects.values_list("stage").annotate(n=Count("pk")).order_by())
+    stage_counts = [(label, stage_totals[value]) for value, label in Stage.choices if stage_totals.get(value)]
+    tables = {}
+    for window, pks in ordered.items():
+        c = counted[window]
+        rows = [
+            SummaryRow(
+                campaign=campaigns[pk],
+                url=lines.campaign_url(pk),
+                stage_changes=c["stage_changes"][pk],
+                meetings=c["meetings"][pk],
+                requests=c["letters"][pk] + c["requests"][pk],
+                upcoming=c["upcoming"][pk],
+                overdue=c["overdue"][pk],
+            )
+            for pk in pks[:MAX_SUMMARY_ROWS]
+            if pk in campaigns
+        ]
+        tables[window] = (rows, len(pks) - len(pks[:MAX_SUMMARY_ROWS]), stage_counts)
+    return tables
 
 
 def role_names(user_ids):

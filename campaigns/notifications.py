@@ -304,10 +304,20 @@ def _finish(delivery_id, token, status, error=""):
     )
 
 
-def _skip(delivery_id):
-    """Mark an email no longer wanted (deadline done, moved, settings changed) without claiming it."""
+def _skip(delivery_ids):
+    """Mark emails no longer wanted (deadline done, moved, settings changed, nothing to report) without
+    claiming them. Returns the ids this call marked (two queries however many there are)."""
+    if not delivery_ids:
+        return []
     now = timezone.now()
-    return EmailDelivery.objects.filter(_claimable(now), pk=delivery_id).update(status=Status.SKIPPED, finished_at=now)
+    # The token tells this call's rows from those another sender skipped or claimed meanwhile.
+    token = uuid.uuid4()
+    marked = EmailDelivery.objects.filter(_claimable(now), pk__in=delivery_ids).update(
+        status=Status.SKIPPED, finished_at=now, claim_token=token
+    )
+    if not marked:
+        return []
+    return sorted(EmailDelivery.objects.filter(pk__in=delivery_ids, claim_token=token).values_list("pk", flat=True))
 
 
 def retry_delay(attempts):
@@ -428,7 +438,8 @@ def _digest_context(digest):
 def deliver(ids, *, now=None, connection=None):
     """Send the emails of these rows that are still pending; each one at most once. Returns a Report.
 
-    Queries: a few to load the batch, a fixed number to build its digests (campaigns.digests), two per email.
+    Queries: a few to load the batch, a fixed number to build its digests (campaigns.digests) and two
+    to skip the emails no longer wanted; then two per email sent (claim and record).
     """
     now = now or timezone.now()
     report = Report()
@@ -443,22 +454,22 @@ def deliver(ids, *, now=None, connection=None):
     built = digests.build_digests(recipients.values(), now=now) if recipients else {}
 
     messages = []
+    unwanted = []
     for row in rows:
         prefs = profile_of(row.user)
         if row.kind == Kind.DIGEST:
             digest = built.get(row.user_id) if row.pk in recipients else None
             if digest is None or (digest.is_empty and not prefs.digest_when_empty):
-                if _skip(row.pk):
-                    report.skipped.append(row.pk)
+                unwanted.append(row.pk)
                 continue
             context = _digest_context(digest)
         else:
             if not _reminder_still_wanted(row):
-                if _skip(row.pk):
-                    report.skipped.append(row.pk)
+                unwanted.append(row.pk)
                 continue
             context = _reminder_context(row)
         messages.append((row, context, prefs))
+    report.skipped = _skip(unwanted)
 
     if not messages:
         return report
