@@ -9,10 +9,11 @@ The number of queries depends neither on how many users there are, nor on how ma
 zones they have, nor on how many campaigns, meetings or deadlines there are.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from django.db.models import Count, Q
@@ -163,8 +164,8 @@ def organizer_campaign_ids(user_ids):
 class _Light:
     """Light rows of one kind (pk, campaign id, the fields that place it in a window) in their section's order."""
 
-    def __init__(self, queryset, *fields, campaign="campaign_id"):
-        self.rows = list(queryset.values_list("pk", campaign, *fields, named=True))
+    def __init__(self, rows):
+        self.rows = rows
         self.by_campaign = defaultdict(list)
         for position, row in enumerate(self.rows):
             self.by_campaign[row[1]].append((position, row))
@@ -176,6 +177,21 @@ class _Light:
         picked = [pair for pk in campaign_ids for pair in self.by_campaign.get(pk, ())]
         picked.sort(key=itemgetter(0))
         return [row for _position, row in picked]
+
+
+def _light(queryset, *fields, campaign="campaign_id"):
+    return _Light(list(queryset.values_list("pk", campaign, *fields, named=True)))
+
+
+def _until(rows, moment, key):
+    """Of rows in ascending order of `key`, those before `moment`."""
+    return rows[: bisect_left(rows, moment, key=attrgetter(key))]
+
+
+def _between(rows, first, last, key):
+    """Of rows in ascending order of `key`, those from `first` to `last` (both included)."""
+    get = attrgetter(key)
+    return rows[bisect_left(rows, first, key=get) : bisect_right(rows, last, key=get)]
 
 
 # Section name -> (model, select_related of the rows a digest shows).
@@ -206,18 +222,25 @@ def _read_light(recipients):
     end = max(r.end for r in recipients)
     first_day = min(r.first_day for r in recipients)
     last_today = max(r.today for r in recipients)
+    # Overdue deadlines have no lower bound: however old, they stay in the digest until closed.
+    deadlines = _light(
+        Deadline.objects.filter(
+            scope, status=Deadline.Status.OPEN, due_date__lte=last_today + timedelta(days=UPCOMING_DAYS)
+        ).order_by("due_date", "due_time", "pk"),
+        "due_date",
+    )
     return {
-        "stage_changes": _Light(
+        "stage_changes": _light(
             StageChange.objects.filter(scope, changed_at__gte=start, changed_at__lt=end).order_by("-changed_at", "-pk"),
             "changed_at",
         ),
-        "meetings": _Light(
+        "meetings": _light(
             Meeting.objects.filter(
                 scope, status=Meeting.Status.LOGGED, logged_at__gte=start, logged_at__lt=end
             ).order_by("-held_at", "-pk"),
             "logged_at",
         ),
-        "letters": _Light(
+        "letters": _light(
             Letter.objects.filter(scope)
             .filter(
                 Q(sent_on__gte=first_day, sent_on__lt=last_today)
@@ -227,7 +250,7 @@ def _read_light(recipients):
             "sent_on",
             "answered_on",
         ),
-        "requests": _Light(
+        "requests": _light(
             RecordsRequest.objects.filter(scope)
             .filter(
                 Q(sent_on__gte=first_day, sent_on__lt=last_today)
@@ -238,20 +261,16 @@ def _read_light(recipients):
             "status",
             "updated_at",
         ),
-        "assignments": _Light(
+        "assignments": _light(
             Assignment.objects.filter(
                 scope, assigned_at__gte=start, assigned_at__lt=end, withdrawn_at__isnull=True
             ).order_by("-assigned_at", "-pk"),
             "assigned_at",
         ),
-        # Overdue deadlines have no lower bound: however old, they stay in the digest until closed.
-        "deadlines": _Light(
-            Deadline.objects.filter(
-                scope, status=Deadline.Status.OPEN, due_date__lte=last_today + timedelta(days=UPCOMING_DAYS)
-            ).order_by("due_date", "due_time", "pk"),
-            "due_date",
-        ),
-        "stale": _Light(
+        "deadlines": deadlines,
+        # Most overdue first; the due time does not matter here.
+        "overdue": _Light(sorted(deadlines.rows, key=attrgetter("due_date", "pk"))),
+        "stale": _light(
             Campaign.objects.filter(campaign_scope, last_activity_at__lt=end - timedelta(days=STALE_DAYS))
             .exclude(stage__in=OUTCOME_STAGES)
             .order_by("last_activity_at", "pk"),
@@ -262,37 +281,39 @@ def _read_light(recipients):
 
 
 def _picks(r, light):
-    """{section: [(light row, value)]}: every row the recipient's digest reports, in order."""
+    """{section: (light rows, what each line shows)}: every row the recipient's digest reports, in order."""
     ids, start, end, today, first_day = r.campaign_ids, r.start, r.end, r.today, r.first_day
-    letters = []
-    for x in light["letters"].of(ids):
-        if x.answered_on is not None and first_day <= x.answered_on < today:
-            letters.append((x, "answered"))
-        elif x.sent_on is not None and first_day <= x.sent_on < today:
-            letters.append((x, "sent"))
-    requests = []
-    for x in light["requests"].of(ids):
-        answered = x.status in ANSWERED_REQUEST_STATUSES and start <= x.updated_at < end
-        if answered or (x.sent_on is not None and first_day <= x.sent_on < today):
-            requests.append((x, "answered" if answered else "sent"))
-    deadlines = light["deadlines"].of(ids)
-    upcoming_until = today + timedelta(days=UPCOMING_DAYS)
-    quiet_since = end - timedelta(days=STALE_DAYS)
+
+    def in_window(moment):
+        return start <= moment < end
+
+    def on_days(day):
+        return day is not None and first_day <= day < today
+
+    def answered(request):
+        return request.status in ANSWERED_REQUEST_STATUSES and in_window(request.updated_at)
+
     return {
-        "stage_changes": [(x, None) for x in light["stage_changes"].of(ids) if start <= x.changed_at < end],
-        "meetings": [(x, None) for x in light["meetings"].of(ids) if start <= x.logged_at < end],
-        "letters": letters,
-        "requests": requests,
-        "assignments": [(x, None) for x in light["assignments"].of(ids) if start <= x.assigned_at < end],
-        "upcoming": [(x, (x.due_date - today).days) for x in deadlines if today <= x.due_date <= upcoming_until],
-        # Most overdue first (the due time does not matter here).
-        "overdue": sorted(
-            ((x, (today - x.due_date).days) for x in deadlines if x.due_date < today),
-            key=lambda pair: (-pair[1], pair[0].pk),
+        "stage_changes": ([x for x in light["stage_changes"].of(ids) if in_window(x.changed_at)], None),
+        "meetings": ([x for x in light["meetings"].of(ids) if in_window(x.logged_at)], None),
+        "letters": (
+            [x for x in light["letters"].of(ids) if on_days(x.answered_on) or on_days(x.sent_on)],
+            lambda x: "answered" if on_days(x.answered_on) else "sent",
         ),
-        "stale": [
-            (x, (end - x.last_activity_at).days) for x in light["stale"].of(ids) if x.last_activity_at < quiet_since
-        ],
+        "requests": (
+            [x for x in light["requests"].of(ids) if answered(x) or on_days(x.sent_on)],
+            lambda x: "answered" if answered(x) else "sent",
+        ),
+        "assignments": ([x for x in light["assignments"].of(ids) if in_window(x.assigned_at)], None),
+        "upcoming": (
+            _between(light["deadlines"].of(ids), today, today + timedelta(days=UPCOMING_DAYS), "due_date"),
+            lambda x: (x.due_date - today).days,
+        ),
+        "overdue": (_until(light["overdue"].of(ids), today, "due_date"), lambda x: (today - x.due_date).days),
+        "stale": (
+            _until(light["stale"].of(ids), end - timedelta(days=STALE_DAYS), "last_activity_at"),
+            lambda x: (end - x.last_activity_at).days,
+        ),
     }
 
 
@@ -301,13 +322,14 @@ def _name(user):
 
 
 class _Lines:
-    """The rows some digest of the batch shows, read in full once (a query per kind) and turned into Lines."""
+    """The rows some digest of the batch shows, read in full once (a query per kind; SQLite splits long
+    lists of ids) and turned into Lines."""
 
     def __init__(self, all_picks):
         shown = defaultdict(set)
         for picks in all_picks:
-            for name, pairs in picks.items():
-                shown[SECTIONS[name][0]].update(row.pk for row, _value in pairs[:MAX_ITEMS])
+            for name, (rows, _value) in picks.items():
+                shown[SECTIONS[name][0]].update(row.pk for row in rows[:MAX_ITEMS])
         self.objects = {}
         for model, related in dict(SECTIONS.values()).items():
             self.objects[model] = model.objects.select_related(*related).in_bulk(shown[model]) if shown[model] else {}
@@ -335,10 +357,14 @@ class _Lines:
         who = {"meetings": "logged_by", "assignments": "assigned_by"}.get(name)
         return Line(obj, self.url(obj), _name(getattr(obj, who)) if who else "", value)
 
-    def section(self, name, pairs, more_url=""):
+    def section(self, name, rows, value, more_url=""):
         objects = self.objects[SECTIONS[name][0]]
-        items = [self.line(name, objects[row.pk], value) for row, value in pairs[:MAX_ITEMS] if row.pk in objects]
-        return Section(items=items, total=len(pairs), more_url=more_url)
+        items = [
+            self.line(name, objects[row.pk], value(row) if value else None)
+            for row in rows[:MAX_ITEMS]
+            if row.pk in objects
+        ]
+        return Section(items=items, total=len(rows), more_url=more_url)
 
 
 def _window(r):
@@ -364,7 +390,7 @@ def build_digests(recipients, *, now):
     list_url = absolute_url(reverse("campaigns:list"))
     more_urls = {"overdue": f"{list_url}?overdue=yes", "stale": f"{list_url}?activity=stale30&sort=-activity"}
     sections = {
-        window: {name: lines.section(name, pairs, more_urls.get(name, "")) for name, pairs in p.items()}
+        window: {name: lines.section(name, rows, value, more_urls.get(name, "")) for name, (rows, value) in p.items()}
         for window, p in picks.items()
     }
     admins = [r for r in recipients if r.role == ADMIN]
@@ -397,7 +423,7 @@ def _summaries(picks_by_window, lines):
     """
     counted = {}
     for window, picks in picks_by_window.items():
-        counts = {name: Counter(row[1] for row, _value in picks[name]) for name in SUMMARY_COUNTS}
+        counts = {name: Counter(row[1] for row in picks[name][0]) for name in SUMMARY_COUNTS}
         counted[window] = counts
     ids = set().union(*(set(c) for counts in counted.values() for c in counts.values()))
     names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}

@@ -431,8 +431,14 @@ def _reminder_context(row):
     }
 
 
-def _digest_context(digest):
-    return {"digest": digest, "recipient": digest.recipient, "campaigns_url": digests.absolute_url("/campaigns/")}
+def _digest_context(digest, rendered_lines):
+    return {
+        "digest": digest,
+        "recipient": digest.recipient,
+        "campaigns_url": digests.absolute_url("/campaigns/"),
+        # Shared by the batch's emails: a line shown in many digests is rendered once (digest_tags).
+        "rendered_lines": rendered_lines,
+    }
 
 
 def deliver(ids, *, now=None, connection=None):
@@ -455,6 +461,7 @@ def deliver(ids, *, now=None, connection=None):
 
     messages = []
     unwanted = []
+    rendered_lines = {}
     for row in rows:
         prefs = profile_of(row.user)
         if row.kind == Kind.DIGEST:
@@ -462,7 +469,7 @@ def deliver(ids, *, now=None, connection=None):
             if digest is None or (digest.is_empty and not prefs.digest_when_empty):
                 unwanted.append(row.pk)
                 continue
-            context = _digest_context(digest)
+            context = _digest_context(digest, rendered_lines)
         else:
             if not _reminder_still_wanted(row):
                 unwanted.append(row.pk)
