@@ -294,6 +294,20 @@ def test_spanish_digest(world):
     assert other.subject.startswith("Weekly digest")  # the others stay in English
 
 
+def test_a_line_in_many_digests_of_a_batch_is_written_in_each_readers_language_and_time_zone(world):
+    # Thursday 12 March, 03:30 UTC: still Wednesday 11 March in Los Angeles.
+    late = datetime(2026, 3, 12, 3, 30, tzinfo=UTC)
+    f.MeetingFactory(campaign=world["mine"], held_at=late, logged_at=late, location="Late hearing")
+    Profile.objects.filter(user=world["organizer"]).update(language="es")
+    # 16:00 in Madrid is 08:00 in Los Angeles: the same batch.
+    Profile.objects.filter(user=world["admin"]).update(time_zone="Europe/Madrid", digest_hour=16)
+    run()
+    assert "Send the letter — 6 días de retraso" in digest_of(world["organizer"]).body
+    assert "Send the letter — 6 days overdue" in digest_of(world["staff"]).body
+    assert "Late hearing (March 11)" in digest_of(world["staff"]).body
+    assert "Late hearing (March 12)" in digest_of(world["admin"]).body
+
+
 def test_digest_html_escapes_what_users_typed(world):
     Campaign.objects.filter(pk=world["mine"].pk).update(name="<script>alert(1)</script> County")
     run()
