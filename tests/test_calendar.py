@@ -162,6 +162,37 @@ def test_the_secret_is_not_stored(world):
     assert len(secret) >= 40
 
 
+def test_events_are_written_the_way_icalendar_writes_them(client, world):
+    """The feed's events are written line by line; read back and written again by icalendar, they come
+    out byte for byte: the same escaping, the same folding (never inside a character or an escape)."""
+    Profile.objects.create(user=world.organizer, language="es", time_zone="Europe/Madrid")
+    owner = factories.UserFactory(first_name="José", last_name="Núñez")
+    for n in range(12):
+        # Accents, backslashes and escaped characters at every place a line can fold.
+        note = "x" * n + "Línea uno, con coma; y punto y coma\\ barra — " * 3 + "\nÚltima línea\r\nfin é\\"
+        factories.DeadlineFactory(
+            campaign=world.campaign,
+            title="é" * n + "Audiencia; sala 3, piso 2 — revisión del acuerdo de 287(g) con la oficina",
+            note=note,
+            owner=owner if n % 2 else None,
+            due_time=datetime.time(9, 15) if n % 3 else None,
+            time_zone="America/Denver" if n % 3 == 1 else "",
+        )
+    response = client.get(feed_of(client, world.organizer))
+    body = response.content
+    calendar = icalendar.Calendar.from_ical(body)
+    assert calendar.to_ical() == body
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    event = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("éAudiencia"))  # n = 1
+    description = str(event["DESCRIPTION"])
+    assert "xLínea uno, con coma; y punto y coma\\ barra" in description
+    assert "\nÚltima línea\nfin é\\\n" in description
+    assert "José Núñez" in description
+    assert event["DTSTART"].params["TZID"] == "Europe/Madrid"
+    assert event["DTSTART"].dt.hour == 17  # 09:15 in Denver
+    assert calendar.get_missing_tzids() == set()
+
+
 def test_feed_reads_the_same_number_of_queries_at_2_and_20_deadlines(client, world):
     path = feed_of(client, world.organizer)
 
