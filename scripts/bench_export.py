@@ -25,6 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 
 def make_deadlines(count):
+    # The models load once main() has set Django up.
     from campaigns.models import Deadline
     from core import roles
     from tests import factories as f
@@ -57,7 +58,7 @@ def make_deadlines(count):
 def time_export(fmt, user):
     from django.test import RequestFactory
 
-    from core import exports
+    from dashboard import exports
 
     request = RequestFactory(HTTP_HOST="127.0.0.1").get(f"/exports/deadlines.{fmt}")
     request.user = user
