@@ -26,6 +26,10 @@ from tests.conftest import missing_service
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
+# campaigns.notifications.deliver: the batch's rows, roles and organizers' campaigns; seven light reads
+# of the batch's activity, at most seven of the rows shown and three for the admins' table; two to
+# skip the empty digests.
+DIGEST_READS = 3 + 7 + 7 + 3 + 2
 
 
 @pytest.fixture
@@ -138,13 +142,15 @@ def test_every_bench_endpoint_runs_a_constant_number_of_queries(shared_data, set
     small_digest = pages.digest_run()
     seed_bench("--scale", "0.01", "--seed", "7")
     large = _query_counts()
+    # A digest run reads a fixed number of queries however many campaigns, meetings or deadlines there
+    # are (fewer when a kind of row has nothing to show); each email adds its claim and its record.
+    large_digest = pages.digest_run()
+    assert large_digest["users"] == small_digest["users"]
+    for run in (small_digest, large_digest):
+        assert run["queries"] - 2 * run["sent"] <= DIGEST_READS, run
     assert large == small
     over = {key: n for key, n in large.items() if n > MAX_QUERIES}
     assert over == {}
-    # A digest run costs queries per user, never per campaign, meeting or deadline (the same users here).
-    large_digest = pages.digest_run()
-    assert large_digest["users"] == small_digest["users"]
-    assert large_digest["queries"] == small_digest["queries"]
 
 
 def test_campaign_page_runs_at_most_12_queries_for_every_role_and_timeline_filter(shared_data):
