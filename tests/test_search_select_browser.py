@@ -12,6 +12,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 800}
 
 
+def open_search(page, name):
+    page.click(f"#id_{name} + .ts-wrapper .ts-control")
+    # Tom Select takes the focus a moment after the click; a key pressed before that would be lost.
+    page.locator(f"#id_{name} + .ts-wrapper.focus").wait_for()
+
+
+def choose(page, name, typed, label):
+    """Type part of a name into a search select, wait for the server's answer, choose `label`, close the list."""
+    open_search(page, name)
+    with page.expect_response(lambda response: f"q={typed}" in response.url):
+        page.keyboard.type(typed)
+    page.locator(f"#id_{name} + .ts-wrapper .ts-dropdown .option:has-text('{label}')").click()
+    page.keyboard.press("Escape")
+    page.locator(f"#id_{name} + .ts-wrapper .ts-dropdown").wait_for(state="hidden")
+
+
 def test_staff_find_the_county_and_the_people_as_they_type(browser, live_server):
     staff = f.UserFactory(username="phone-staff", role=roles.STAFF, first_name="Sam", last_name="Rivera")
     organizer = f.UserFactory(username="phone-organizer", role=roles.ORGANIZER, first_name="Ana", last_name="Ruiz")
@@ -35,7 +51,7 @@ def test_staff_find_the_county_and_the_people_as_they_type(browser, live_server)
 
         page.fill("#id_name", "End holds in Travis County")
         page.select_option("#id_state", "QO")
-        page.click("#id_jurisdiction + .ts-wrapper .ts-control")
+        open_search(page, "jurisdiction")
         page.keyboard.type("tr")
         page.wait_for_selector(".ts-dropdown .option:has-text('Trumbull County')")
         page.keyboard.press("Enter")
@@ -43,7 +59,7 @@ def test_staff_find_the_county_and_the_people_as_they_type(browser, live_server)
         # Another state: the county chosen in the last one is gone, and only the new state's are found.
         page.select_option("#id_state", "QT")
         assert page.input_value("#id_jurisdiction") == ""
-        page.click("#id_jurisdiction + .ts-wrapper .ts-control")
+        open_search(page, "jurisdiction")
         page.keyboard.type("tr")
         page.wait_for_selector(".ts-dropdown .option:has-text('Travis County')")
         assert page.locator(".ts-dropdown .option:has-text('Trumbull County')").count() == 0
@@ -51,13 +67,9 @@ def test_staff_find_the_county_and_the_people_as_they_type(browser, live_server)
         assert page.input_value("#id_jurisdiction") == str(travis.pk)
 
         page.select_option("#id_goal", Goal.END_HOLDS)
-        page.click("#id_lead + .ts-wrapper .ts-control")
-        page.keyboard.type("rive")
-        page.locator(".ts-dropdown .option:has-text('Sam Rivera (phone-staff)')").click()
-        page.click("#id_organizers + .ts-wrapper .ts-control")
-        page.keyboard.type("ana")
-        page.locator(".ts-dropdown .option:has-text('Ana Ruiz (phone-organizer)')").click()
-        page.keyboard.press("Escape")
+        choose(page, "lead", "rive", "Sam Rivera (phone-staff)")
+        choose(page, "organizers", "ana", "Ana Ruiz (phone-organizer)")
+        assert page.input_value("#id_lead") == str(staff.pk)
         page.get_by_role("button", name="Create campaign").click()
         page.wait_for_url("**/campaigns/*/")
 

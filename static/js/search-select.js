@@ -13,13 +13,24 @@
     var plugins = {};
     if (select.multiple) plugins.remove_button = { title: data.searchRemove || "" };
 
+    function keepEmptyAndChosen(option, value) {
+      return value === "" || tom.items.indexOf(value) >= 0;
+    }
+
     var tom = new TomSelect(select, {
       plugins: plugins,
       valueField: "value",
       labelField: "text",
       searchField: ["text"],
-      // Among options that match as well, the server's order (names that start with the words first).
-      sortField: [{ field: "$score" }, { field: "$order" }],
+      // Every option that matches scores the same, so they are listed in the server's order (names that start
+      // with the words first) rather than by Tom Select's own score.
+      score: function (query) {
+        var score = this.sifter.getScoreFunction(query, this.getSearchOptions());
+        return function (item) {
+          return score(item) > 0 ? 1 : 0;
+        };
+      },
+      sortField: [{ field: "$order" }],
       maxOptions: null,
       loadThrottle: 250,
       preload: "focus",
@@ -34,6 +45,8 @@
             return response.ok ? response.json() : { results: [] };
           })
           .then(function (json) {
+            // What this search found, in the server's order; the empty choice and what is chosen stay.
+            tom.clearOptions(keepEmptyAndChosen);
             callback(json.results);
           })
           .catch(function () {
@@ -50,11 +63,18 @@
       },
     });
 
+    // The options the page drew were numbered apart from those found later: number on after them, so that
+    // each option has an id of its own and the empty choice stays first.
+    tom.order = Object.keys(tom.options).reduce(function (highest, value) {
+      return Math.max(highest, tom.options[value].$order || 0);
+    }, tom.order);
+
     if (narrowedBy) {
       narrowedBy.addEventListener("change", function () {
         // Another state: what was chosen and found in the last one no longer applies.
         tom.clear();
-        tom.clearOptions();
+        tom.clearOptions(keepEmptyAndChosen);
+        if (tom.options[""]) tom.addItem("");
         tom.wrapper.classList.remove("preloaded");
       });
     }
