@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -37,6 +38,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
 ]
+
+# Widgets are drawn from the templates setting, so templates/django/forms/ may draw a widget faster than
+# Django's own (a select's options inline rather than one template include each).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
