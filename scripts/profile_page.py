@@ -37,6 +37,7 @@ def main():
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--sql", action="store_true", help="print each query with its time")
+    parser.add_argument("--templates", action="store_true", help="print each template's time, its includes counted in")
     args = parser.parse_args()
 
     import django
@@ -84,6 +85,9 @@ def main():
         for query in queries:
             print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:400]}")
 
+    if args.templates:
+        print_template_times(get)
+
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(5):
@@ -91,6 +95,34 @@ def main():
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs().sort_stats(args.sort)
     stats.print_stats(args.top)
+
+
+def print_template_times(get, runs=10):
+    """Wraps Template.render to sum each template's time (with what it includes) over a few requests."""
+    from collections import defaultdict
+
+    from django.template.base import Template
+
+    totals, calls = defaultdict(float), defaultdict(int)
+    render = Template.render
+
+    def timed(self, context):
+        started = time.perf_counter()
+        try:
+            return render(self, context)
+        finally:
+            totals[self.origin.template_name] += time.perf_counter() - started
+            calls[self.origin.template_name] += 1
+
+    Template.render = timed
+    try:
+        for _ in range(runs):
+            get()
+    finally:
+        Template.render = render
+    print("  templates (ms a request, includes counted in; renders a request):")
+    for name, total in sorted(totals.items(), key=lambda item: -item[1]):
+        print(f"  {total * 1000 / runs:8.2f}  {calls[name] / runs:6.1f}  {name}")
 
 
 if __name__ == "__main__":
