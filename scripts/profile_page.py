@@ -82,8 +82,9 @@ def main():
     sql_ms = sum(float(q["time"]) for q in queries) * 1000
     print(f"  SQL of one request: {sql_ms:.1f} ms")
     if args.sql:
+        sql_chars = int(os.environ.get("SQL_CHARS", "400"))
         for query in queries:
-            print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:400]}")
+            print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:sql_chars]}")
 
     if args.templates:
         print_template_times(get)
