@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api import services as api_services
+from api.models import ApiToken
 from tests.test_api import build_world
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -71,7 +72,9 @@ def fuzz_data(django_db_setup, django_db_blocker):
 
 
 def _token(world, username):
-    _, secret = api_services.api_token_create(user=getattr(world, username), name="schemathesis")
+    _, secret = api_services.api_token_create(
+        user=getattr(world, username), name="schemathesis", scope=ApiToken.Scope.WRITE
+    )
     return {"Authorization": f"Bearer {secret}"}
 
 
