@@ -124,3 +124,80 @@ def test_the_admin_sign_in_is_locked_out_too(client):
     for _ in range(5):
         client.post(url, {"username": "boss", "password": "wrong"})
     assert client.post(url, {"username": "boss", "password": PASSWORD}).status_code == 429
+
+
+# --- session timeouts ----------------------------------------------------------------------------
+
+
+def _signed_in(client, user):
+    assert _sign_in(client, user.username, PASSWORD).status_code == 302
+    return client
+
+
+def _is_signed_in(client):
+    response = client.get(reverse("home"))
+    return response.status_code == 200, response
+
+
+def test_a_session_idle_past_the_timeout_is_signed_out(client):
+    import datetime
+
+    import time_machine
+
+    user = f.UserFactory(role=roles.ORGANIZER)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False) as clock:
+        _signed_in(client, user)
+        clock.shift(datetime.timedelta(hours=7, minutes=59))
+        assert _is_signed_in(client)[0]
+        # Each request pushes the idle limit back.
+        clock.shift(datetime.timedelta(hours=7, minutes=59))
+        assert _is_signed_in(client)[0]
+        clock.shift(datetime.timedelta(hours=8, minutes=1))
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        page = client.get(response["Location"]).content.decode()
+        assert "signed out after 8 hours without activity" in page
+        assert "_auth_user_id" not in client.session
+
+
+def test_a_session_ends_at_the_absolute_lifetime_however_active(client):
+    import datetime
+
+    import time_machine
+
+    user = f.UserFactory(role=roles.ORGANIZER)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False) as clock:
+        _signed_in(client, user)
+        for _ in range(13 * 4):  # every 6 hours for 13 days
+            clock.shift(datetime.timedelta(hours=6))
+            assert _is_signed_in(client)[0]
+        clock.shift(datetime.timedelta(days=1, hours=1))
+        response = client.get(reverse("home"))
+        assert response.status_code == 302
+        assert "at most 14 days" in client.get(response["Location"]).content.decode()
+
+
+def test_the_idle_timeout_is_a_setting(client, settings):
+    import datetime
+
+    import time_machine
+
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    user = f.UserFactory(role=roles.ORGANIZER)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False) as clock:
+        _signed_in(client, user)
+        clock.shift(datetime.timedelta(minutes=31))
+        assert not _is_signed_in(client)[0]
+
+
+def test_a_page_view_within_the_resolution_writes_no_session(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = f.UserFactory(role=roles.ORGANIZER)
+    _signed_in(client, user)
+    client.get(reverse("campaigns:notification-settings"))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("campaigns:notification-settings")).status_code == 200
+    assert captured.captured_queries
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
