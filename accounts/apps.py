@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from .sessions import on_user_logged_in
+        from . import sessions, two_factor
 
-        user_logged_in.connect(on_user_logged_in, dispatch_uid="accounts-session-start")
+        user_logged_in.connect(sessions.on_user_logged_in, dispatch_uid="accounts-session-start")
+        user_logged_in.connect(two_factor.on_user_logged_in, dispatch_uid="accounts-two-factor-state")
