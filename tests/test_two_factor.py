@@ -195,3 +195,48 @@ def test_demo_staff_sign_in_with_the_printed_demo_code(client, data_slice, setti
     organizer = client.__class__()
     organizer.post(reverse("login"), {"username": "organizer1", "password": "demo-pass-2026"})
     assert organizer.get("/").status_code == 200
+
+
+TWO_FACTOR_URLS = [
+    ("get", "two-factor:verify"),
+    ("get", "two-factor:setup"),
+    ("get", "two-factor:manage"),
+    ("post", "two-factor:recovery-codes"),
+    ("post", "two-factor:turn-off"),
+]
+
+
+@pytest.mark.parametrize(("method", "name"), TWO_FACTOR_URLS)
+def test_anonymous_visitors_are_sent_to_sign_in(client, method, name):
+    response = getattr(client, method)(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", [roles.ORGANIZER, roles.STAFF, roles.ADMIN])
+def test_each_role_manages_its_own_two_factor_sign_in(client, role):
+    user = f.UserFactory(role=role)
+    device = f.authenticator_for(user)
+    _password(client, user)
+    client.post(reverse("two-factor:verify"), {"code": f.totp_code(device)})
+    page = client.get(reverse("two-factor:manage"))
+    assert page.status_code == 200
+    assert ("Turn off" in page.content.decode()) is (role == roles.ORGANIZER)
+    response = client.post(reverse("two-factor:turn-off"))
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=user).exists() is (role != roles.ORGANIZER)
+    # Recovery codes are the user's own: nobody else's change.
+    other = f.UserFactory(role=roles.ORGANIZER)
+    others = two_factor.recovery_codes_replace(user=other)
+    if role != roles.ORGANIZER:
+        client.post(reverse("two-factor:recovery-codes"))
+    assert set(StaticToken.objects.filter(device__user=other).values_list("token", flat=True)) == set(others)
+
+
+def test_the_code_step_in_spanish(client):
+    staff = f.UserFactory(role=roles.STAFF)
+    f.authenticator_for(staff)
+    _password(client, staff)
+    page = client.get(reverse("two-factor:verify"), HTTP_ACCEPT_LANGUAGE="es")
+    assert "Inicio de sesión en dos pasos" in page.content.decode()
+    assert "Escriba uno de sus códigos de recuperación" in page.content.decode()
