@@ -27,7 +27,15 @@ def hash_secret(secret):
 
 
 class ApiToken(ChoiceLabelsMixin, models.Model):
-    """One named token of a user for the REST API (`Authorization: Bearer <token>`); a user may have several."""
+    """One named token of a user for the REST API (`Authorization: Bearer <token>`); a user may have several.
+
+    A token works until it expires or is revoked, and a read-only one may read what its owner may, never
+    change it.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and change")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
@@ -39,6 +47,8 @@ class ApiToken(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    scope = models.CharField(_("may"), max_length=5, choices=Scope.choices, default=Scope.READ)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -57,6 +67,10 @@ class ApiToken(ChoiceLabelsMixin, models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    @property
+    def read_only(self):
+        return self.scope == self.Scope.READ
 
 
 class CalendarFeed(ChoiceLabelsMixin, models.Model):

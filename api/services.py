@@ -1,5 +1,8 @@
 """Making and revoking API tokens and calendar feed addresses. Each returns the secret once; only its hash is kept."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,10 +11,17 @@ from django.utils.translation import gettext as _
 from .models import TOKEN_PREFIX, ApiToken, CalendarFeed, hash_secret, new_secret
 
 MAX_ACTIVE_TOKENS = 20
+# Lifetimes a token may be given, in days; the longest is the default (API_TOKEN_LIFETIME_DAYS, a year).
+TOKEN_LIFETIMES = (30, 90, 365)
 
 
-def api_token_create(*, user, name):
-    """A new API token for `user`. Returns (token row, the secret to show once)."""
+def default_token_lifetime():
+    return getattr(settings, "API_TOKEN_LIFETIME_DAYS", 365)
+
+
+def api_token_create(*, user, name, scope=ApiToken.Scope.READ, lifetime_days=None):
+    """A new API token for `user`, read-only unless `scope` says WRITE, expiring after `lifetime_days`
+    (API_TOKEN_LIFETIME_DAYS by default). Returns (token row, the secret to show once)."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, so you know later what uses it.")})
@@ -24,11 +34,23 @@ def api_token_create(*, user, name):
         raise ValidationError(
             {"name": _("You have %(count)d tokens: revoke one first.") % {"count": MAX_ACTIVE_TOKENS}}
         )
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError({"scope": _("Choose what the token may do.")})
+    lifetime_days = lifetime_days or default_token_lifetime()
+    if not 1 <= lifetime_days <= default_token_lifetime():
+        raise ValidationError(
+            {"lifetime": _("A token lasts at most %(days)d days.") % {"days": default_token_lifetime()}}
+        )
     secret = TOKEN_PREFIX + new_secret()
     try:
         with transaction.atomic():
             token = ApiToken.objects.create(
-                user=user, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], key_hash=hash_secret(secret)
+                user=user,
+                name=name,
+                prefix=secret[: len(TOKEN_PREFIX) + 6],
+                key_hash=hash_secret(secret),
+                scope=scope,
+                expires_at=timezone.now() + datetime.timedelta(days=lifetime_days),
             )
     except IntegrityError:
         raise ValidationError({"name": _("You already have a token with this name.")}) from None
@@ -43,7 +65,7 @@ def api_token_revoke(*, user, token_id):
 
 
 def api_token_authenticate(secret):
-    """The active token whose secret this is (with its user), or None."""
+    """The unrevoked token whose secret this is (with its user), or None. The caller checks its expiry."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     token = (

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,14 +30,37 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("What will use it, e.g. “coalition spreadsheet”."),
     )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("It may"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Give a program only what it needs: most only read."),
+    )
+    lifetime = forms.TypedChoiceField(
+        label=gettext_lazy("Expires after"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        longest = services.default_token_lifetime()
+        days = sorted({*(d for d in services.TOKEN_LIFETIMES if d < longest), longest})
+        self.fields["lifetime"].choices = [(d, ngettext("%(n)d day", "%(n)d days", d) % {"n": d}) for d in days]
+        self.fields["lifetime"].initial = longest
 
 
 def _page(request, *, form=None, new_token=None, new_feed=None, status=200):
     tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at", "-pk")
+    now = timezone.now()
     feed = CalendarFeed.objects.filter(user=request.user).first()
     context = {
         "form": form or TokenForm(),
         "tokens": list(tokens),
+        "now": now,
         "feed": feed,
         "new_token": new_token,
         "new_feed_url": request.build_absolute_uri(reverse("calendar-feed", args=[new_feed])) if new_feed else None,
@@ -52,7 +76,12 @@ def api_settings(request):
         form = TokenForm(request.POST)
         if form.is_valid():
             try:
-                token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+                token, secret = services.api_token_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"] or ApiToken.Scope.READ,
+                    lifetime_days=form.cleaned_data["lifetime"],
+                )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

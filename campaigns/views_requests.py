@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -59,6 +60,9 @@ def request_new(request, pk):
     )
 
 
+PREVIEW_YEARS_AHEAD = 10
+
+
 @login_required
 def request_due_preview(request, pk):
     """The due date a request sent on ?sent_on= would get (htmx, while the form is being filled)."""
@@ -67,6 +71,11 @@ def request_due_preview(request, pk):
     )
     law = _state_law(campaign)
     sent_on = _parse_date(request.GET.get("sent_on"))
+    latest = timezone.localdate().year + PREVIEW_YEARS_AHEAD
+    if sent_on is not None and not 2000 <= sent_on.year <= latest:
+        # A date near 9999-12-31 has no due date to count to (the calendar ends first).
+        message = _("Give a date between 2000 and %(year)d.") % {"year": latest}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     due = compute_due_date(law, sent_on)
     preview = RecordsRequest(law=law, sent_on=sent_on, due_rule=due.rule, due_date=due.date)
     return render(request, "campaigns/_due_date.html", {"records_request": preview, "preview": True})

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from api import views_web as api_views_web
 from core import views as core_views
 
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/password_reset/", accounts_views.password_reset, name="password_reset"),
+    path("accounts/two-factor/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jurisdictions/", include("jurisdictions.urls")),

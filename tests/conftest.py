@@ -114,6 +114,24 @@ def _no_map_copy_from_earlier_tests():
     cache.delete(MAP_CACHE_KEY)
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_for_staff_in_browser_tests(request, settings):
+    """Browser tests sign in through the real forms, so staff and admins take the second step there
+    (tests/browser.py); the other tests sign in with force_login, which has none."""
+    if request.node.get_closest_marker("browser"):
+        settings.TWO_FACTOR_REQUIRED_FOR_STAFF = True
+
+
+@pytest.fixture(autouse=True)
+def _throttle_counts_of_this_test_only(monkeypatch):
+    """Attempts counted by core.throttle (API tokens, password resets) in an earlier test do not count here."""
+    import uuid
+
+    from core import throttle
+
+    monkeypatch.setattr(throttle, "KEY_PREFIX", f"throttle-test-{uuid.uuid4().hex}")
+
+
 @pytest.fixture
 def redis_url():
     if not settings.REDIS_URL or not _redis_answers(settings.REDIS_URL):

@@ -228,3 +228,22 @@ class ResourceFactory(factory.django.DjangoModelFactory):
             r.ResourceAudience.objects.bulk_create(
                 [r.ResourceAudience(resource=self, audience=audience) for audience in extracted]
             )
+
+
+def authenticator_for(user):
+    """A confirmed authenticator app (TOTP device) of `user`, as two-factor setup leaves it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def totp_code(device, *, steps_ahead=0):
+    """The code the device's app shows now (or `steps_ahead` 30-second steps later)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"

@@ -8,6 +8,7 @@ from campaigns.models import Stage
 from jurisdictions import services
 from jurisdictions.models import Jurisdiction, PolicyLevel
 from tests import factories
+from tests.browser import sign_in, watch
 
 pytestmark = pytest.mark.browser
 
@@ -33,17 +34,8 @@ def dashboard_data(transactional_db, staff):
 
 def _signed_in_page(context, live_server, user, errors):
     page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and errors.append(f"{r.status} {r.url}"),
-    )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "pass-1234-word")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    watch(page, errors)
+    return sign_in(page, live_server, user)
 
 
 @pytest.mark.parametrize("width", [1280, 375])

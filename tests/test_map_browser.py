@@ -8,6 +8,7 @@ from django.core.cache import cache
 from jurisdictions import services
 from jurisdictions.models import LawEffect, PolicyLevel, StateLaw
 from tests import factories
+from tests.browser import watch
 
 pytestmark = pytest.mark.browser
 
@@ -58,12 +59,7 @@ def open_map(browser, live_server, map_data):
         context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
         contexts.append(context)
         page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and errors.append(f"{r.status} {r.url}"),
-        )
+        errors = watch(page, [])
         page.goto(f"{live_server.url}/jurisdictions/map/{query}")
         page.wait_for_selector("#map[data-state=ready]", timeout=20_000)
         return page, errors

@@ -1,12 +1,13 @@
 """An organizer logs a meeting on a phone (375 x 800) in headless Chromium."""
 
 import pytest
-from django.urls import reverse
+from django.contrib.auth.models import User
 
 from campaigns import services
 from campaigns.models import Assessment, Deadline, Goal, Meeting, Stance
 from core import roles
 from tests import factories as f
+from tests.browser import sign_in, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 800}
@@ -32,19 +33,14 @@ def setup(db):
 
 
 def _sign_in(page, live_server, username):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-1234-word")
-    page.click("form button[type=submit]")
-    page.wait_for_url(live_server.url + reverse("home"))
+    sign_in(page, live_server, User.objects.get(username=username))
 
 
 def test_organizer_logs_a_meeting_on_a_phone(browser, live_server, setup):
     campaign, organizer, sheriff, question_set = setup
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = watch(page, [])
     try:
         _sign_in(page, live_server, organizer.username)
         page.goto(live_server.url + campaign.get_absolute_url())

@@ -33,7 +33,17 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
 
 
 @pytest.mark.django_db
-def test_schema_and_docs_are_served(client):
+def test_schema_and_docs_need_sign_in(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/accounts/login/")
+
+
+def test_schema_and_docs_are_served(client, organizer):
+    client.force_login(organizer)
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     assert json.loads(response.content)["info"]["title"] == "Campaign desk API"
@@ -42,3 +52,8 @@ def test_schema_and_docs_are_served(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+    # The page's script is a file of its own: the Content-Security-Policy allows no inline script.
+    assert "<script>" not in html
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.content.decode()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Goal
 from core import roles
 from tests import factories as f
+from tests.browser import sign_in, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 800}
@@ -39,14 +40,9 @@ def test_staff_find_the_county_and_the_people_as_they_type(browser, live_server)
 
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors = watch(page, [])
     try:
-        page.goto(live_server.url + reverse("login"))
-        page.fill("#id_username", staff.username)
-        page.fill("#id_password", "pass-1234-word")
-        page.click("form button[type=submit]")
-        page.wait_for_url(live_server.url + reverse("home"))
+        sign_in(page, live_server, staff)
         page.goto(live_server.url + reverse("campaigns:new"))
 
         page.fill("#id_name", "End holds in Travis County")

@@ -9,6 +9,9 @@ SECRET_KEY = "test-only-secret-key"
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests sign staff in with force_login, which has no second step; the tests of two-factor sign-in and the
+# browser tests turn this on (tests/test_two_factor.py, tests/browser.py).
+TWO_FACTOR_REQUIRED_FOR_STAFF = False
 # A worker process started by a test may send through a test backend of its own (tests/worker_mail.py).
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"

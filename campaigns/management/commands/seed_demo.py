@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import two_factor
 from campaigns import demo as campaigns_demo
 from core import roles
 from core.importing import KeepHelpLayout
@@ -162,6 +163,8 @@ sign-ins. Safe to run again: nothing is duplicated."""
                 created += 1
             group, _ = Group.objects.get_or_create(name=role)
             user.groups.add(group)
+            if role in (roles.STAFF, roles.ADMIN):
+                two_factor.demo_authenticator_ensure(user=user)
             users[username] = user
         self.stdout.write(f"Demo users: {created} created, {len(DEMO_USERS) - created} already there.")
         return users
@@ -182,6 +185,12 @@ sign-ins. Safe to run again: nothing is duplicated."""
         self.stdout.write(self.style.SUCCESS("Demo sign-ins (password unless changed since):"))
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {role:<10} {username:<11} {DEMO_PASSWORD}")
+        secret = two_factor.demo_secret()
+        self.stdout.write(
+            "Staff and admin sign in with a second step: a code from an authenticator app given the demo key\n"
+            f"  {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}\n"
+            "or the code printed by `.venv/bin/python manage.py demo_code` (it changes every 30 seconds)."
+        )
 
 
 # -- demo policy records ------------------------------------------------------------------------
