@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
 
-from core.roles import ROLES
+from core.roles import ROLE_NAMES_ATTR, ROLES
 
 
 def _role_flag(role):
@@ -32,5 +32,5 @@ class ProfileBackend(ModelBackend):
         if not self.user_can_authenticate(user):
             return None
         # Where core.roles.role_of looks before asking the database.
-        user._role_names = {role for role in ROLES if getattr(user, _role_flag(role))}
+        setattr(user, ROLE_NAMES_ATTR, {role for role in ROLES if getattr(user, _role_flag(role))})
         return user

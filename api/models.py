@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ChoiceLabelsMixin
 
 TOKEN_PREFIX = "cdk_"
+TOKEN_NAME_MAX_LENGTH = 100
 
 
-def new_secret():
+def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def hash_secret(secret):
+def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -40,7 +41,9 @@ class ApiToken(ChoiceLabelsMixin, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
     )
-    name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, e.g. “coalition spreadsheet”."))
+    name = models.CharField(
+        _("name"), max_length=TOKEN_NAME_MAX_LENGTH, help_text=_("What uses it, e.g. “coalition spreadsheet”.")
+    )
     # The first characters of the secret, so the user can tell tokens apart; not enough to guess the rest.
     prefix = models.CharField(_("starts with"), max_length=16, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

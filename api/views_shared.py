@@ -22,10 +22,9 @@ from resources import services as resource_services
 from resources.access import library_visible_to, resource_for_user
 from resources.filters import ResourceFilter
 
-from . import serializers_shared as s
+from . import serializers as s
 from .filters import AgreementFilter, PolicyRecordFilter
 from .permissions import IsStaffMember, JurisdictionData, LibraryData
-from .serializers import PolicyRecordInputSerializer
 from .views import ApiView, _sort_param, sort_from
 
 # --- jurisdictions -------------------------------------------------------------------------------
@@ -101,12 +100,12 @@ class PolicyRecordList(ApiView):
     @extend_schema(
         summary="Record a policy of the jurisdiction (staff)",
         description="The jurisdiction's current policy and overall level follow at once.",
-        request=PolicyRecordInputSerializer,
+        request=s.PolicyRecordInputSerializer,
         responses={201: s.PolicyRecordSerializer},
     )
     def post(self, request, pk):
         jurisdiction = get_object_or_404(Jurisdiction.objects.select_related("state"), pk=pk)
-        data = self.validated(PolicyRecordInputSerializer)
+        data = self.validated(s.PolicyRecordInputSerializer)
         record = jurisdiction_services.policy_record_create(jurisdiction=jurisdiction, user=request.user, **data)
         return self.render(s.PolicyRecordSerializer, record, code=status.HTTP_201_CREATED)
 

@@ -7,15 +7,16 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from core.roles import ORGANIZER, is_staff_member, role_of
+from core.types import AnyUser
 
 from .models import Campaign, Membership
 
 
-def campaigns_visible_to(user, queryset=None):
+def campaigns_visible_to(user: AnyUser, queryset: QuerySet[Campaign] | None = None) -> QuerySet[Campaign]:
     qs = queryset if queryset is not None else Campaign.objects.all()
     if not user.is_authenticated:
         return qs.none()
@@ -25,12 +26,19 @@ def campaigns_visible_to(user, queryset=None):
     return qs.filter(memberships__user=user)
 
 
-def can_manage_campaigns(user):
+def can_manage_campaigns(user: AnyUser) -> bool:
     """Create campaigns, change their stage and team, edit or delete them: staff and admins."""
     return user.is_authenticated and is_staff_member(user)
 
 
-def campaign_for_user(user, pk, *, change=False, manage=False, queryset=None):
+def campaign_for_user(
+    user: AnyUser,
+    pk: int | str,
+    *,
+    change: bool = False,
+    manage: bool = False,
+    queryset: QuerySet[Campaign] | None = None,
+) -> Campaign:
     """The campaign `pk` as `user` may use it, or 404 (not theirs to see) / 403 (may see, may not do this).
 
     change: log meetings, requests, deadlines, targets (organizers on the campaign, staff, admins).
@@ -41,22 +49,23 @@ def campaign_for_user(user, pk, *, change=False, manage=False, queryset=None):
         raise PermissionDenied
     qs = queryset if queryset is not None else Campaign.objects.all()
     staff = is_staff_member(user)
-    if not staff:
-        # The user's place on the team comes with the campaign (no query of its own).
-        qs = qs.annotate(
-            membership_role=Subquery(
-                Membership.objects.filter(campaign_id=OuterRef("pk"), user=user).values("role")[:1]
-            )
-        )
+    membership_role = None
     try:
-        campaign = qs.get(pk=pk)
+        if staff:
+            campaign = qs.get(pk=pk)
+        else:
+            # The user's place on the team comes with the campaign (no query of its own).
+            member = qs.annotate(
+                membership_role=Subquery(
+                    Membership.objects.filter(campaign_id=OuterRef("pk"), user=user).values("role")[:1]
+                )
+            ).get(pk=pk)
+            membership_role = member.membership_role
+            campaign = member
     except (Campaign.DoesNotExist, ValueError, TypeError):
         raise Http404("No such campaign.") from None
-    membership_role = None
-    if not staff:
-        membership_role = campaign.membership_role
-        if membership_role is None:
-            raise Http404("No such campaign.")
+    if not staff and membership_role is None:
+        raise Http404("No such campaign.")
     campaign.user_can_manage = staff
     campaign.user_can_change = staff or (membership_role is not None and role_of(user) == ORGANIZER)
     campaign.user_is_lead = membership_role == Membership.Role.LEAD or (
@@ -70,7 +79,7 @@ def campaign_for_user(user, pk, *, change=False, manage=False, queryset=None):
     return campaign
 
 
-def can_see_confidential(user, campaign):
+def can_see_confidential(user: AnyUser, campaign: Campaign) -> bool:
     """Confidential meeting notes: the campaign's lead(s), staff and admins."""
     if getattr(campaign, "user_can_see_confidential", None) is not None:
         return campaign.user_can_see_confidential

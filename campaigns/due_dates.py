@@ -68,7 +68,7 @@ def compute_due_date(law: RecordsLaw | None, sent_on: date | None) -> DueDate:
         return DueDate(Rule.NOT_SENT, None)
     if law is None:
         return DueDate(Rule.NO_LAW, None)
-    if not law.has_fixed_period:
+    if not law.has_fixed_period or law.response_days is None:
         return DueDate(Rule.NO_FIXED_PERIOD, None)
     return DueDate(Rule.COMPUTED, add_days(sent_on, law.response_days, law.day_type))
 

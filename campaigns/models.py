@@ -77,6 +77,12 @@ class Campaign(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # What the reader may do, set on the campaign campaigns.access.campaign_for_user returns (not columns).
+    user_can_manage: bool
+    user_can_change: bool
+    user_is_lead: bool
+    user_can_see_confidential: bool
+
     class Meta:
         ordering = ["-last_activity_at", "pk"]
         verbose_name = _("campaign")

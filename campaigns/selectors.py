@@ -1,20 +1,32 @@
 """Reads of campaign data, each with the joins and prefetches its page needs (a fixed number of queries)."""
 
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
+from django.contrib.auth.models import User
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     Exists,
+    Expression,
     F,
+    Model,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 from core.queries import count_of, ids_of, split_ids
 from jurisdictions.models import Agreement287g, StateLaw
@@ -28,6 +40,7 @@ from .models import (
     Letter,
     Meeting,
     Membership,
+    Question,
     QuestionSet,
     RecordsRequest,
     StageChange,
@@ -37,15 +50,15 @@ from .models import (
 )
 
 
-def _today():
+def _today() -> date:
     return timezone.localdate()
 
 
-def open_overdue_deadlines(today=None):
+def open_overdue_deadlines(today: date | None = None) -> QuerySet[Deadline]:
     return Deadline.objects.filter(campaign=OuterRef("pk"), status=Deadline.Status.OPEN, due_date__lt=today or _today())
 
 
-def campaign_list(*, base):
+def campaign_list(*, base: QuerySet[Campaign]) -> QuerySet[Campaign]:
     """Campaigns with what a list row shows: jurisdiction, state, lead, overdue count and next deadline."""
     today = _today()
     overdue = Deadline.objects.filter(status=Deadline.Status.OPEN, due_date__lt=today)
@@ -60,16 +73,16 @@ def campaign_list(*, base):
     )
 
 
-def campaign_has_overdue():
+def campaign_has_overdue() -> Exists:
     return Exists(open_overdue_deadlines())
 
 
-def campaign_page_queryset():
+def campaign_page_queryset() -> QuerySet[Campaign]:
     """Campaigns with what their page's header shows: jurisdiction, state, records law, lead (one query)."""
     return Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead")
 
 
-def campaign_page_prefetches():
+def campaign_page_prefetches() -> list[Prefetch[Any]]:
     """The team, the targets, the stage history (three queries); a target's stance history is read
     when the reader opens it (campaigns.views.target_stances)."""
     targets = Target.objects.select_related("official", "agency")
@@ -80,7 +93,7 @@ def campaign_page_prefetches():
     ]
 
 
-def campaign_detail_queryset():
+def campaign_detail_queryset() -> QuerySet[Campaign]:
     """campaign_page_queryset() with campaign_page_prefetches() (four queries)."""
     return campaign_page_queryset().prefetch_related(*campaign_page_prefetches())
 
@@ -92,10 +105,10 @@ class WhipCount:
     yes: int
     no: int
     undecided: int
-    voters: list = field(default_factory=list)
+    voters: list[Target] = field(default_factory=list)
 
     @property
-    def short(self):
+    def short(self) -> int:
         return max(0, self.needed - self.yes)
 
 
@@ -103,7 +116,9 @@ YES_STANCES = {Stance.CHAMPION, Stance.SUPPORTIVE}
 NO_STANCES = {Stance.OPPOSED}
 
 
-def whip(*, board_seats, voters, yes, no, targets=()):
+def whip(
+    *, board_seats: int | None, voters: int, yes: int, no: int, targets: Iterable[Target] = ()
+) -> WhipCount | None:
     """The whip count: of the seats (the board's, else as many as the members who vote), a majority is
     needed; None when no body decides (no seats and no voting members). The one place of that rule."""
     if not voters and not board_seats:
@@ -114,7 +129,7 @@ def whip(*, board_seats, voters, yes, no, targets=()):
     )
 
 
-def whip_count(campaign, targets):
+def whip_count(campaign: Campaign, targets: Iterable[Target]) -> WhipCount | None:
     """The whip count of a campaign from its targets (those who vote), with the voters listed."""
     voters = [t for t in targets if t.votes]
     return whip(
@@ -126,7 +141,7 @@ def whip_count(campaign, targets):
     )
 
 
-def campaign_deadlines_ahead(campaign, *, limit=10):
+def campaign_deadlines_ahead(campaign: Campaign, *, limit: int = 10) -> tuple[Sequence[Deadline], int, int]:
     """(open deadlines, overdue first then soonest, at most `limit`; how many are open; how many overdue).
 
     One query: the counts are window functions over all the campaign's open deadlines, worked out before
@@ -150,7 +165,8 @@ def campaign_deadlines_ahead(campaign, *, limit=10):
 class TimelineItem:
     when: datetime
     kind: str
-    obj: object
+    # The event's row: a model instance of the kind, with what its read annotated and set on it.
+    obj: Any
 
 
 TIMELINE_KINDS = {
@@ -161,7 +177,7 @@ TIMELINE_KINDS = {
 }
 
 
-def _as_datetime(day):
+def _as_datetime(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -178,7 +194,11 @@ TIMELINE_REQUEST_FIELDS = (
 )
 
 
-def timeline_deadlines(campaign):
+class EventAt(TypedDict):
+    event_at: datetime
+
+
+def timeline_deadlines(campaign: Campaign) -> QuerySet[WithAnnotations[Deadline, EventAt]]:
     """The campaign's deadlines as its timeline tells them, newest event first (read by deadline_event_idx).
 
     An open deadline's event is when it was set; a closed one's when it was done or cancelled. A
@@ -193,7 +213,16 @@ def timeline_deadlines(campaign):
     )
 
 
-def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes=None, targets=None, assignments=None):
+def campaign_timeline(
+    campaign: Campaign,
+    *,
+    kind: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
+    stage_changes: Sequence[StageChange] | None = None,
+    targets: Mapping[int, Target] | None = None,
+    assignments: Iterable[Assignment] | None = None,
+) -> tuple[list[TimelineItem], bool]:
     """Everything that happened, newest first, one page at a time (at most five queries whatever the page).
 
     Each source is read up to the end of the requested page and the pieces are merged, so the number
@@ -205,9 +234,12 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes
     items = []
     if kind in (None, "stage"):
         # A campaign changes stage a handful of times.
-        if stage_changes is None:
-            stage_changes = StageChange.objects.filter(campaign=campaign).select_related("changed_by")[:upto]
-        for change in stage_changes[:upto]:
+        changes = (
+            stage_changes
+            if stage_changes is not None
+            else StageChange.objects.filter(campaign=campaign).select_related("changed_by")[:upto]
+        )
+        for change in changes[:upto]:
             items.append(TimelineItem(change.changed_at, "stage", change))
     meetings = letters = []
     if kind in (None, "meetings"):
@@ -259,12 +291,12 @@ def campaign_timeline(campaign, *, kind=None, page=1, per_page=25, stage_changes
     return shown, len(items) > start + per_page
 
 
-def _target_ids(through, owner):
+def _target_ids(through: type[Model], owner: str) -> Subquery:
     """Subquery: the ids, from `through` (a many-to-many table to Target), of the row's targets."""
-    return ids_of(through.objects.all(), owner, "target_id")
+    return ids_of(through._default_manager.all(), owner, "target_id")
 
 
-def _attach_people(items, targets):
+def _attach_people(items: Iterable[TimelineItem], targets: Mapping[int, Target] | None) -> None:
     """Set `people` on each shown meeting (whom it met) and letter (whom it went to), by name.
 
     `targets` ({pk: target}) are the campaign's targets when the caller has them; else one query reads them.
@@ -277,25 +309,23 @@ def _attach_people(items, targets):
         obj.people = sorted((targets[pk] for pk in pks if pk in targets), key=lambda target: (target.name, target.pk))
 
 
-def meeting_detail(campaign, pk):
+def meeting_detail(campaign: Campaign, pk: int) -> Meeting:
+    prefetches: list[Prefetch[Any]] = [
+        Prefetch("answers", queryset=Answer.objects.order_by("order", "pk")),
+        Prefetch("targets", queryset=Target.objects.order_by("name")),
+        Prefetch("follow_ups", queryset=Deadline.objects.select_related("owner")),
+        Prefetch("stance_changes", queryset=StanceChange.objects.select_related("target")),
+    ]
     return (
         Meeting.objects.filter(campaign=campaign)
         .select_related("question_set", "logged_by", "created_by")
-        .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.order_by("order", "pk")),
-            Prefetch("targets", queryset=Target.objects.order_by("name")),
-            Prefetch("follow_ups", queryset=Deadline.objects.select_related("owner")),
-            Prefetch("stance_changes", queryset=StanceChange.objects.select_related("target")),
-        )
+        .prefetch_related(*prefetches)
         .get(pk=pk)
     )
 
 
-def team_choices(campaign):
+def team_choices(campaign: Campaign) -> QuerySet[User]:
     """Users a deadline may belong to: the campaign's team (one query)."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
     return User.objects.filter(campaign_memberships__campaign=campaign).order_by("first_name", "username")
 
 
@@ -310,30 +340,30 @@ SET_KIND_FOR_AGENCY = {
 }
 
 
-def prep_question_set(target, set_pk=None):
+def prep_question_set(target: Target, set_pk: int | None = None) -> QuestionSet | None:
     """The set a packet uses: the one asked for, else the one that fits the target's agency, else any."""
     sets = QuestionSet.objects.order_by("-is_active", "kind", "name")
     if set_pk is not None:
         chosen = sets.filter(pk=set_pk).first()
         if chosen is not None:
             return chosen
-    kind = SET_KIND_FOR_AGENCY.get(target.agency.kind if target.agency_id else "", "")
+    kind = SET_KIND_FOR_AGENCY.get(target.agency.kind if target.agency is not None else "", "")
     return sets.filter(kind=kind, is_active=True).first() or sets.filter(is_active=True).first()
 
 
 @dataclass
 class PrepPacket:
     target: Target
-    question_set: object
-    questions: list
-    meetings: list
-    open_follow_ups: list
-    stance_changes: list
-    state_laws: list
-    agreements: list
+    question_set: QuestionSet | None
+    questions: list[Question]
+    meetings: list[Meeting]
+    open_follow_ups: list[Deadline]
+    stance_changes: list[StanceChange]
+    state_laws: list[StateLaw]
+    agreements: list[Agreement287g]
 
 
-def prep_packet(campaign, target, question_set):
+def prep_packet(campaign: Campaign, target: Target, question_set: QuestionSet | None) -> PrepPacket:
     """What to bring to a meeting with `target`, in a fixed number of queries however long the history.
 
     Confidential notes and attendees (community members' names) are left out: packets get printed.
@@ -375,7 +405,7 @@ def prep_packet(campaign, target, question_set):
 QUIET_DAYS = 30
 
 
-def quiet_filter(now=None):
+def quiet_filter(now: datetime | None = None) -> Q:
     """Campaigns still being fought (not won or lost) with no activity for QUIET_DAYS."""
     now = now or timezone.now()
     return Q(last_activity_at__lt=now - timedelta(days=QUIET_DAYS)) & ~Q(stage__in=OUTCOME_STAGES)
@@ -384,7 +414,7 @@ def quiet_filter(now=None):
 _VOTERS = Target.objects.filter(votes=True)
 # The status table's own columns: when the campaign entered its current stage, and the whip count of the
 # members who vote on the decision.
-STATUS_COLUMNS = {
+STATUS_COLUMNS: dict[str, Expression | Subquery] = {
     "stage_since": Coalesce(
         Subquery(
             StageChange.objects.filter(campaign=OuterRef("pk"), to_stage=OuterRef("stage"))
@@ -399,7 +429,7 @@ STATUS_COLUMNS = {
 }
 
 
-def campaign_status_rows(base):
+def campaign_status_rows(base: QuerySet[Campaign]) -> QuerySet[Campaign]:
     """Campaigns with every column of the status table, as annotations of one query: campaign_list's
     (overdue count, next deadline) and STATUS_COLUMNS."""
     return campaign_list(base=base).annotate(**STATUS_COLUMNS)
@@ -423,7 +453,9 @@ CAMPAIGN_ROW_FIELDS = (
 )
 
 
-def read_page(page, *, fields=None, order=None):
+def read_page(
+    page: Page[Any], *, fields: Sequence[str] | None = None, order: QuerySet[Campaign] | None = None
+) -> list[Any]:
     """The campaigns of `page`, a page of an annotated queryset not read yet, read keys first.
 
     Reading the sliced queryset makes PostgreSQL compute every column (the deadline subqueries) of all
@@ -436,14 +468,18 @@ def read_page(page, *, fields=None, order=None):
     if not paginator.count:
         page.object_list = []
         return page.object_list
+    # What is paginated here is always a queryset (see above), which the paginator's type does not say.
+    campaigns = cast(QuerySet[Any], paginator.object_list)
     bottom, top = page.start_index() - 1, page.end_index()
-    keys = (paginator.object_list if order is None else order).values("pk")[bottom:top]
-    rows = paginator.object_list.filter(pk__in=keys)
+    keys = (campaigns if order is None else order).values("pk")[bottom:top]
+    rows = campaigns.filter(pk__in=keys)
     page.object_list = list(rows.only(*fields) if fields else rows)
     return page.object_list
 
 
-def campaign_rows(page, *, now=None, status=False, order=None):
+def campaign_rows(
+    page: Page[Any], *, now: datetime | None = None, status: bool = False, order: QuerySet[Campaign] | None = None
+) -> list[Any]:
     """The campaigns of `page` (of campaign_list(), or of campaign_status_rows() with `status`), read keys
     first (read_page, `order` as there); with `status`, each also has what the status table shows:
     days_in_stage, whip, is_quiet and is_flagged."""

@@ -1,12 +1,18 @@
 """Reads of the resources assigned to campaigns, as a reader may see them."""
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+
+from core.types import AnyUser
+from resources.models import Resource
 
 from .access import campaigns_visible_to
-from .models import Assignment, AssignmentOpen
+from .models import Assignment, AssignmentOpen, Campaign
 
 
-def _assignments_with_state(user):
+def _assignments_with_state(user: User) -> QuerySet[Assignment]:
     """Assignments with their resource, who assigned/withdrew them, and `is_new` for this user."""
     opened = AssignmentOpen.objects.filter(assignment=OuterRef("pk"), user=user)
     return (
@@ -21,7 +27,7 @@ def _assignments_with_state(user):
     )
 
 
-def assignments_for_campaign(campaign, user):
+def assignments_for_campaign(campaign: Campaign, user: AnyUser) -> list[Assignment]:
     """The campaign's resource assignments as `user` may see them: active first (newest first), then withdrawn.
 
     Empty for a user who may not see the campaign. One query whatever the number of assignments.
@@ -36,7 +42,7 @@ def assignments_for_campaign(campaign, user):
     )
 
 
-def assignments_of_resource(resource, user):
+def assignments_of_resource(resource: Resource, user: AnyUser) -> list[Assignment]:
     """The resource's assignments to the campaigns `user` may see (staff: all), with their campaigns."""
     if not user.is_authenticated:
         return []
@@ -48,7 +54,7 @@ def assignments_of_resource(resource, user):
     )
 
 
-def assignments_new_since(user, since):
+def assignments_new_since(user: User, since: datetime) -> QuerySet[Assignment]:
     """Active assignments made since `since` to the campaigns `user` may see (for digests)."""
     return (
         _assignments_with_state(user)

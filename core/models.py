@@ -4,7 +4,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
 # field -> {value: label}, built once per field: the labels stay lazy, so each call still translates.
-_LABELS = {}
+_LABELS: dict[object, dict] = {}
 
 
 class ChoiceLabelsMixin:

@@ -1,10 +1,14 @@
 """Query expressions the apps share."""
 
-from django.db.models import Aggregate, CharField, Count, IntegerField, OuterRef, Subquery, Value
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Aggregate, CharField, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 
 
-def count_of(queryset, field):
+def count_of(queryset: QuerySet[Any], field: str) -> Coalesce:
     """How many rows of `queryset` have `field` pointing at the outer row, as a subquery (0 when none).
 
     A subquery, not a join with GROUP BY: it is worked out only for the rows a page shows, after its limit.
@@ -20,13 +24,15 @@ class IdList(Aggregate):
     template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
     output_field = CharField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
         return super().as_sql(
             compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s)", **extra_context
         )
 
 
-def ids_of(queryset, field, ids="pk"):
+def ids_of(queryset: QuerySet[Any], field: str, ids: str = "pk") -> Subquery:
     """The `ids` of the rows of `queryset` whose `field` points at the outer row, as one comma-separated
     string (None when none): a subquery, so a list of ids comes with its row and needs no query of its own."""
     return Subquery(
@@ -34,6 +40,6 @@ def ids_of(queryset, field, ids="pk"):
     )
 
 
-def split_ids(value):
+def split_ids(value: str | None) -> list[int]:
     """The ints of an ids_of() string."""
     return [int(pk) for pk in (value or "").split(",") if pk]

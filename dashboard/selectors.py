@@ -7,10 +7,13 @@ dashboard costs the same number of queries with ten campaigns or ten thousand.
 The organizer's panels are given as the rows they print (`*_rows`).
 """
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.contrib.humanize.templatetags.humanize import naturalday
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, Model, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +22,22 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext, pgettext
 
 from campaigns.access import campaigns_visible_to
-from campaigns.models import OUTCOME_STAGES, Assignment, AssignmentOpen, Campaign, Deadline, Meeting, Stage, StageChange
+from campaigns.models import (
+    OUTCOME_STAGES,
+    Assignment,
+    AssignmentOpen,
+    Campaign,
+    Deadline,
+    Goal,
+    Meeting,
+    Stage,
+    StageChange,
+)
 from campaigns.selectors import QUIET_DAYS, campaign_list, quiet_filter
 from campaigns.templatetags.campaign_tags import STAGE_CLASSES
 
 
-def short_date(day):
+def short_date(day: date | datetime) -> str:
     """A day as month and day, in the reader's language ("Nov 5", "5 nov")."""
     return date_format(day, pgettext("date format: month and day, short", "M j"))
 
@@ -41,11 +54,14 @@ MONTHS_SHOWN = 24
 REPORT_ROWS = 200
 
 
-def _today():
+def _today() -> date:
     return timezone.localdate()
 
 
-def _capped(queryset, limit):
+M = TypeVar("M", bound=Model)
+
+
+def _capped(queryset: QuerySet[M], limit: int) -> tuple[list[M], bool]:
     """(first `limit` rows, whether there are more) in one query: one row more than shown is read."""
     rows = list(queryset[: limit + 1])
     return rows[:limit], len(rows) > limit
@@ -57,7 +73,7 @@ def _capped(queryset, limit):
 DEADLINE_ROW_FIELDS = ("pk", "title", "due_date", "due_time", "owner_id", "campaign_id")
 
 
-def organizer_dashboard(user, *, now=None):
+def organizer_dashboard(user: User, *, now: datetime | None = None) -> dict[str, Any]:
     """What an organizer's week needs, in six queries whatever the numbers of campaigns and rows."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -131,7 +147,8 @@ def organizer_dashboard(user, *, now=None):
 # The organizer's panels as the dicts their rows print: every string made once, one reverse() a panel.
 
 
-def _my_campaign_rows(campaigns):
+def _my_campaign_rows(campaigns: Iterable[Any]) -> list[dict[str, str]]:
+    """Rows of campaign_list(): each campaign carries its next deadline and overdue count."""
     detail, report = path_maker("campaigns:detail"), path_maker("report-campaign")
     stages = {value: str(label) for value, label in Stage.choices}
     due_dates = _Once(short_date)
@@ -152,7 +169,9 @@ def _my_campaign_rows(campaigns):
     ]
 
 
-def deadline_rows(deadlines, *, today, names=None):
+def deadline_rows(
+    deadlines: Iterable[Deadline], *, today: date, names: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
     """The dashboard's rows of deadlines; `names` of their campaigns by id, else each deadline's campaign."""
     detail = path_maker("campaigns:detail")
     due_dates = _Once(short_date)
@@ -172,7 +191,7 @@ def deadline_rows(deadlines, *, today, names=None):
     ]
 
 
-def _meeting_rows(meetings, *, names):
+def _meeting_rows(meetings: Iterable[Meeting], *, names: Mapping[int, str]) -> list[dict[str, Any]]:
     detail = path_maker("campaigns:meeting-detail", args=2)
     return [
         {
@@ -186,7 +205,7 @@ def _meeting_rows(meetings, *, names):
     ]
 
 
-def _quiet_rows(campaigns, *, now):
+def _quiet_rows(campaigns: Iterable[Campaign], *, now: datetime) -> list[dict[str, str]]:
     detail = path_maker("campaigns:detail")
     nothing_for = gettext("Nothing logged for %(when)s")
     return [
@@ -200,7 +219,7 @@ def _quiet_rows(campaigns, *, now):
     ]
 
 
-def _assignment_rows(assignments, *, names):
+def _assignment_rows(assignments: Iterable[Assignment], *, names: Mapping[int, str]) -> list[dict[str, Any]]:
     detail = path_maker("assignments:open")
     return [
         {
@@ -215,7 +234,7 @@ def _assignment_rows(assignments, *, names):
     ]
 
 
-def my_open_deadlines(user, *, today=None, limit=PANEL_ROWS):
+def my_open_deadlines(user: User, *, today: date | None = None, limit: int = PANEL_ROWS) -> tuple[list[Deadline], bool]:
     """Deadlines a staff member owns: overdue and this week (one query)."""
     today = today or _today()
     return _capped(
@@ -232,17 +251,19 @@ def my_open_deadlines(user, *, today=None, limit=PANEL_ROWS):
 # --- staff and admin: the status of every campaign ------------------------------------------------
 
 
-def _choice_counts(queryset, field, choices):
+def _choice_counts(
+    queryset: QuerySet[Campaign], field: str, choices: Iterable[tuple[str, Any]]
+) -> list[tuple[str, str, int]]:
     counts = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
     return [(value, str(label), counts.get(value, 0)) for value, label in choices]
 
 
-def campaign_counts_by_stage(base):
+def campaign_counts_by_stage(base: QuerySet[Campaign]) -> list[tuple[str, str, int]]:
     """[(stage, label, campaigns)] for every stage (one query)."""
     return _choice_counts(base, "stage", Stage.choices)
 
 
-def campaign_counts(base):
+def campaign_counts(base: QuerySet[Campaign]) -> dict[str, Any]:
     """Counts of the campaigns in `base` by stage, goal and state, and in all (two queries)."""
     by_state = list(
         base.order_by()
@@ -251,29 +272,31 @@ def campaign_counts(base):
         .order_by("-n", "jurisdiction__state__name")
     )
     # One query counts each (stage, goal) pair, at most stages x goals rows; the two totals are summed here.
-    stages, goals = {}, {}
+    stages: dict[str, int] = {}
+    goals: dict[str, int] = {}
     for stage, goal, n in base.order_by().values_list("stage", "goal").annotate(n=Count("pk")):
         stages[stage] = stages.get(stage, 0) + n
         goals[goal] = goals.get(goal, 0) + n
-    goal_choices = Campaign._meta.get_field("goal").choices
     return {
         "stages": [(value, str(label), stages.get(value, 0)) for value, label in Stage.choices],
-        "goals": [(value, str(label), goals.get(value, 0)) for value, label in goal_choices],
+        "goals": [(value, str(label), goals.get(value, 0)) for value, label in Goal.choices],
         "states": [(postal, name, n) for postal, name, n in by_state],
         "total": sum(stages.values()),
     }
 
 
-def _month_start(day):
+def _month_start(day: date) -> date:
     return date(day.year, day.month, 1)
 
 
-def _add_months(day, months):
+def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
 
-def outcomes_by_month(base, *, today=None, months=MONTHS_SHOWN):
+def outcomes_by_month(
+    base: QuerySet[Campaign], *, today: date | None = None, months: int = MONTHS_SHOWN
+) -> list[tuple[date, int, int]]:
     """[(first day of month, wins, losses)] for the last `months` months, from stage changes (one query)."""
     today = today or _today()
     last = _month_start(today)
@@ -301,7 +324,7 @@ def outcomes_by_month(base, *, today=None, months=MONTHS_SHOWN):
     return result
 
 
-def campaigns_by_county(base):
+def campaigns_by_county(base: QuerySet[Campaign]) -> dict[str, list[int]]:
     """{county FIPS: [campaigns, still being fought, won, lost]} for the map (one query).
 
     A city's campaign is placed on its county, the shape the policy map draws.
@@ -323,7 +346,7 @@ def campaigns_by_county(base):
     return {fips: [total, total - won - lost, won, lost] for fips, total, won, lost in rows if fips}
 
 
-def campaign_figures(base, *, today=None):
+def campaign_figures(base: QuerySet[Campaign], *, today: date | None = None) -> dict[str, Any]:
     """Counts of the campaigns in `base` (campaign_counts), wins and losses by month, campaigns by county."""
     return {
         "counts": campaign_counts(base),
@@ -337,7 +360,7 @@ def campaign_figures(base, *, today=None):
 _PATH_MARK = 987654321
 
 
-def path_maker(viewname, args=1):
+def path_maker(viewname: str, args: int = 1) -> Callable[..., str]:
     """A function of `args` ids giving the path of `viewname`: one reverse() for a page, not one a row."""
     path = reverse(viewname, args=[_PATH_MARK + i for i in range(args)])
     for i in range(args):
@@ -345,14 +368,14 @@ def path_maker(viewname, args=1):
     return path.format
 
 
-class _Once(dict):
+class _Once(dict[Any, str]):
     """A string made once a page for each value (rows share dates and times), by `make(value)`."""
 
-    def __init__(self, make):
+    def __init__(self, make: Callable[[Any], str]) -> None:
         super().__init__()
         self.make = make
 
-    def __missing__(self, value):
+    def __missing__(self, value: Any) -> str:
         self[value] = made = self.make(value)
         return made
 
@@ -360,7 +383,7 @@ class _Once(dict):
 # --- the campaign status report -----------------------------------------------------------------
 
 
-def status_report(*, campaigns, start, end, limit=REPORT_ROWS):
+def status_report(*, campaigns: QuerySet[Campaign], start: date, end: date, limit: int = REPORT_ROWS) -> dict[str, Any]:
     """Stage changes, wins and losses, and meetings held from `start` to `end` (dates, inclusive).
 
     `campaigns` is the queryset the reader may see (one campaign or all). A fixed number of queries whatever the
@@ -422,10 +445,11 @@ def status_report(*, campaigns, start, end, limit=REPORT_ROWS):
     ).count()
     change_rows = list(changes[: limit + 1])
     outcome_rows = list(changes.filter(to_stage__in=OUTCOME_STAGES)[: limit + 1])
-    meeting_rows = list(meetings[: limit + 1])
+    # The meetings shown carry the names of the officials met, set below.
+    meeting_rows: list[Any] = list(meetings[: limit + 1])
     # Names of the officials met: one more query for every meeting shown (prefetch by hand, not per row).
     shown = meeting_rows[:limit]
-    targets_met = {}
+    targets_met: dict[int, list[str]] = {}
     for meeting_id, name in (
         Meeting.targets.through.objects.filter(meeting_id__in=[m.pk for m in shown])
         .order_by("target__name")

@@ -1,6 +1,22 @@
 """Reads of jurisdiction data: the one place the overall policy level is computed."""
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from .models import (
     DIMENSION_VALUES,
@@ -22,7 +38,7 @@ from .models import (
 MODEL_287G_RANK = [Model287g.JAIL_ENFORCEMENT, Model287g.TASK_FORCE, Model287g.WARRANT_SERVICE]
 
 
-def compute_level(*, holds, notifications, jail_access):
+def compute_level(*, holds: str, notifications: str, jail_access: str) -> PolicyLevel:
     """The overall level of the public maps, from the current value of three dimensions.
 
     Unknown holds make the level unknown; honoring every hold is compliance; any refusal of holds
@@ -42,19 +58,19 @@ def compute_level(*, holds, notifications, jail_access):
     return PolicyLevel.NO_HOLDS_NO_ACCESS
 
 
-def compute_floor(effects):
+def compute_floor(effects: Iterable[str]) -> StateFloor:
     """The state-law floor from the effects of a state's laws."""
-    effects = set(effects)
-    if {"limits", "mandates"} <= effects:
+    found = set(effects)
+    if {"limits", "mandates"} <= found:
         return StateFloor.MIXED
-    if "limits" in effects:
+    if "limits" in found:
         return StateFloor.LIMITS
-    if "mandates" in effects:
+    if "mandates" in found:
         return StateFloor.MANDATES
     return StateFloor.NONE
 
 
-def strongest_287g_model(models):
+def strongest_287g_model(models: Iterable[str]) -> str:
     present = set(models)
     for model in MODEL_287G_RANK:
         if model in present:
@@ -62,18 +78,18 @@ def strongest_287g_model(models):
     return ""
 
 
-def current_policy_values(jurisdiction_ids):
+def current_policy_values(jurisdiction_ids: Iterable[int]) -> dict[int, dict[str, PolicyRecord]]:
     """{jurisdiction id: {dimension: latest PolicyRecord}} in one query, the 287(g) dimension included."""
     records = PolicyRecord.objects.filter(jurisdiction_id__in=jurisdiction_ids).order_by(
         "jurisdiction_id", "dimension", "-effective_date", "-created_at", "-pk"
     )
-    current = {}
+    current: dict[int, dict[str, PolicyRecord]] = {}
     for record in records:
         current.setdefault(record.jurisdiction_id, {}).setdefault(record.dimension, record)
     return current
 
 
-def agreement_dates(jurisdiction_ids):
+def agreement_dates(jurisdiction_ids: Iterable[int]) -> dict[int, tuple[list[str], list[date]]]:
     """{jurisdiction id: ([models of active agreements], [dates its agreements were signed or ended])} in one query.
 
     A pending agreement has changed nothing yet; an active one changed policy when signed, an ended
@@ -84,7 +100,7 @@ def agreement_dates(jurisdiction_ids):
         .exclude(status=Agreement287g.Status.PENDING)
         .values_list("jurisdiction_id", "model", "status", "signed_date", "end_date")
     )
-    result = {}
+    result: dict[int, tuple[list[str], list[date]]] = {}
     for jurisdiction_id, model, status, signed_date, end_date in rows:
         models, dates = result.setdefault(jurisdiction_id, ([], []))
         if status == Agreement287g.Status.ACTIVE:
@@ -96,13 +112,13 @@ def agreement_dates(jurisdiction_ids):
     return result
 
 
-def jurisdiction_list(*, base=None):
+def jurisdiction_list(*, base: QuerySet[Jurisdiction] | None = None) -> QuerySet[Jurisdiction]:
     """Jurisdictions with their state, in one query (the API list and the exports start from this)."""
     qs = base if base is not None else Jurisdiction.objects.all()
     return qs.select_related("state")
 
 
-def jurisdiction_list_page(*, base=None):
+def jurisdiction_list_page(*, base: QuerySet[Jurisdiction] | None = None) -> QuerySet[Jurisdiction]:
     """Jurisdictions with just what a row of the list page shows.
 
     The county a city belongs to is read for the page's rows alone (a query only when one is a city):
@@ -127,15 +143,17 @@ def jurisdiction_list_page(*, base=None):
     )
 
 
-def jurisdiction_with_active_287g(model):
+def jurisdiction_with_active_287g(model: str) -> Exists:
     return Exists(
         Agreement287g.objects.filter(jurisdiction=OuterRef("pk"), status=Agreement287g.Status.ACTIVE, model=model)
     )
 
 
-def dimension_history(jurisdiction):
+def dimension_history(
+    jurisdiction: Jurisdiction,
+) -> list[tuple[Dimension, PolicyRecord | None, list[PolicyRecord]]]:
     """[(dimension, current record or None, [records newest first])] from prefetched records."""
-    by_dimension = {dimension: [] for dimension in DIMENSION_VALUES}
+    by_dimension: dict[str, list[PolicyRecord]] = {dimension: [] for dimension in DIMENSION_VALUES}
     for record in jurisdiction.policy_records.all():
         by_dimension[record.dimension].append(record)
     result = []
@@ -156,15 +174,15 @@ MAP_LEVELS = [
 MAP_FLOORS = [StateFloor.LIMITS, StateFloor.MANDATES, StateFloor.MIXED]
 
 
-def map_data():
+def map_data() -> dict[str, Any]:
     """Every county's level, 287(g) model and state-law floor for the public map, in three queries.
 
     Only codes, names and numbers: labels are translated by the page, so one cached copy serves every
     language. Nothing about campaigns is read here, because the map may be public.
     """
     level_index = {level.value: i for i, level in enumerate(MAP_LEVELS)}
-    model_index = {model: i for i, model in enumerate(MODEL_287G_RANK)}
-    states = {
+    model_index: dict[str, int] = {model: i for i, model in enumerate(MODEL_287G_RANK)}
+    states: dict[str, dict[str, Any]] = {
         fips: {"postal": postal, "name": name, "kind": kind, "floor": floor, "laws": []}
         for fips, postal, name, kind, floor in State.objects.order_by("fips").values_list(
             "fips", "postal", "name", "kind", "law_floor"
@@ -218,14 +236,14 @@ JURISDICTION_SORTS = {
 JURISDICTION_DEFAULT_SORT = "state"
 
 
-def jurisdiction_sort_key(sort):
+def jurisdiction_sort_key(sort: object) -> str:
     """The sort key to use: the one asked for when it is known, the default otherwise."""
     if isinstance(sort, str) and sort.removeprefix("-") in JURISDICTION_SORTS:
         return sort
     return JURISDICTION_DEFAULT_SORT
 
 
-def jurisdiction_list_ordered(qs, sort):
+def jurisdiction_list_ordered(qs: QuerySet[Jurisdiction], sort: object) -> tuple[QuerySet[Jurisdiction], str]:
     """Order a jurisdiction queryset by a whitelisted key; ties broken by pk so pages never overlap."""
     key = jurisdiction_sort_key(sort)
     descending = key.startswith("-")
@@ -241,12 +259,11 @@ def jurisdiction_list_ordered(qs, sort):
     return qs.order_by(*orderings, "pk"), key
 
 
-def jurisdiction_with_any_active_287g():
+def jurisdiction_with_any_active_287g() -> Exists:
     return Exists(Agreement287g.objects.filter(jurisdiction=OuterRef("pk"), status=Agreement287g.Status.ACTIVE))
 
 
-def _detail_prefetches():
-
+def _detail_prefetches() -> list[Prefetch]:
     return [
         Prefetch("state__laws", queryset=StateLaw.objects.order_by("effect", "-enacted_year", "title")),
         Prefetch(
@@ -272,14 +289,14 @@ def _detail_prefetches():
 _DETAIL_RELATED = ("state", "state__records_law", "parent", "parent__state")
 
 
-def jurisdiction_detail_queryset():
+def jurisdiction_detail_queryset() -> QuerySet[Jurisdiction]:
     """Jurisdictions with everything the county page shows: a fixed number of queries whatever the sizes."""
     return Jurisdiction.objects.select_related(*_DETAIL_RELATED).prefetch_related(
         *_detail_prefetches(), Prefetch("cities", queryset=Jurisdiction.objects.order_by("name"))
     )
 
 
-def jurisdiction_page(pk):
+def jurisdiction_page(pk: int) -> tuple[Jurisdiction, list[Jurisdiction]]:
     """(jurisdiction with everything its page shows, [its cities by name]); Jurisdiction.DoesNotExist when none.
 
     The jurisdiction and its cities are read in one query.

@@ -1,9 +1,14 @@
 """Writes of jurisdiction data. Every change to policy goes through here so the stored level stays true."""
 
 import logging
+from collections.abc import Iterable
+from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from redis import RedisError
 
@@ -27,19 +32,19 @@ CACHE_ERRORS = (RedisError, OSError)
 logger = logging.getLogger(__name__)
 
 
-def map_cache_clear():
+def map_cache_clear() -> None:
     """Drop the map's cached JSON when the current transaction commits (at once outside one)."""
     transaction.on_commit(_drop_map_copy)
 
 
-def _drop_map_copy():
+def _drop_map_copy() -> None:
     try:
         cache.delete(MAP_CACHE_KEY)
     except CACHE_ERRORS:
         logger.warning("The map's cached JSON could not be dropped; it expires within %s s", MAP_CACHE_SECONDS)
 
 
-def jurisdictions_refresh_policy(*, jurisdiction_ids):
+def jurisdictions_refresh_policy(*, jurisdiction_ids: Iterable[int]) -> int:
     """Recompute the stored current policy and level of these jurisdictions (a few queries per batch)."""
     jurisdiction_ids = list(jurisdiction_ids)
     changed = 0
@@ -52,26 +57,25 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
         for jurisdiction in jurisdictions:
             current = values.get(jurisdiction.pk, {})
 
-            def value_of(dimension, current=current):
+            def value_of(dimension: str, current: dict[str, PolicyRecord] = current) -> str:
                 record = current.get(dimension)
                 return record.value if record else ""
 
             active_models, agreement_changes = agreements.get(jurisdiction.pk, ([], []))
             # The last change of any dimension, 287(g) included: its records and its agreements' own dates.
             dates = [record.effective_date for record in current.values()] + agreement_changes
-            fields = {
-                "current_holds": value_of(Dimension.HOLDS),
-                "current_notifications": value_of(Dimension.NOTIFICATIONS),
-                "current_jail_access": value_of(Dimension.JAIL_ACCESS),
+            holds = value_of(Dimension.HOLDS)
+            notifications = value_of(Dimension.NOTIFICATIONS)
+            jail_access = value_of(Dimension.JAIL_ACCESS)
+            fields: dict[str, object] = {
+                "current_holds": holds,
+                "current_notifications": notifications,
+                "current_jail_access": jail_access,
                 "current_bed_contract": value_of(Dimension.BED_CONTRACT),
                 "current_287g": strongest_287g_model(active_models),
+                "level": compute_level(holds=holds, notifications=notifications, jail_access=jail_access),
+                "policy_updated": max(dates) if dates else None,
             }
-            fields["level"] = compute_level(
-                holds=fields["current_holds"],
-                notifications=fields["current_notifications"],
-                jail_access=fields["current_jail_access"],
-            )
-            fields["policy_updated"] = max(dates) if dates else None
             if any(getattr(jurisdiction, name) != value for name, value in fields.items()):
                 for name, value in fields.items():
                     setattr(jurisdiction, name, value)
@@ -84,18 +88,18 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
     return changed
 
 
-def jurisdiction_refresh_policy(*, jurisdiction):
+def jurisdiction_refresh_policy(*, jurisdiction: Jurisdiction) -> None:
     jurisdictions_refresh_policy(jurisdiction_ids=[jurisdiction.pk])
     jurisdiction.refresh_from_db()
 
 
-def states_refresh_floor(*, states=None):
+def states_refresh_floor(*, states: Iterable[State] | None = None) -> int:
     """Recompute the stored state-law floor of these states (all when None), after their laws changed.
 
     The map shows each state's laws, not only its floor, so its copy is dropped either way.
     """
     states = list(states if states is not None else State.objects.all())
-    effects = {}
+    effects: dict[int, list[str]] = {}
     for state_id, effect in StateLaw.objects.filter(state__in=states).values_list("state_id", "effect"):
         effects.setdefault(state_id, []).append(effect)
     updates = []
@@ -112,8 +116,16 @@ def states_refresh_floor(*, states=None):
 
 @transaction.atomic
 def policy_record_create(
-    *, jurisdiction, dimension, value, effective_date, user=None, source_url="", source_document=None, note=""
-):
+    *,
+    jurisdiction: Jurisdiction,
+    dimension: str,
+    value: str,
+    effective_date: date,
+    user: User | None = None,
+    source_url: str = "",
+    source_document: File | None = None,
+    note: str = "",
+) -> PolicyRecord:
     record = PolicyRecord(
         jurisdiction=jurisdiction,
         dimension=dimension,
@@ -132,22 +144,25 @@ def policy_record_create(
 
 
 @transaction.atomic
-def policy_record_delete(*, record):
+def policy_record_delete(*, record: PolicyRecord) -> None:
     jurisdiction = record.jurisdiction
     record.delete()
     jurisdiction_refresh_policy(jurisdiction=jurisdiction)
 
 
-def agreement_policy_records_sync(*, agreements):
+def agreement_policy_records_sync(*, agreements: Iterable[Agreement287g]) -> int:
     """Each agreement's signing (and ending) as 287(g) policy records; returns how many were created."""
 
-    agreements = [a for a in agreements if a.jurisdiction_id]
+    agreements = list(agreements)
     existing = set(
         PolicyRecord.objects.filter(agreement__in=agreements).values_list("agreement_id", "value", "effective_date")
     )
     today = timezone.localdate()
     new = []
     for agreement in agreements:
+        jurisdiction_id = agreement.jurisdiction_id
+        if jurisdiction_id is None:
+            continue
         events = []
         if agreement.status != Agreement287g.Status.PENDING:
             events.append((agreement.model, agreement.signed_date or agreement.last_listed or today, "signed"))
@@ -158,7 +173,7 @@ def agreement_policy_records_sync(*, agreements):
                 continue
             new.append(
                 PolicyRecord(
-                    jurisdiction_id=agreement.jurisdiction_id,
+                    jurisdiction_id=jurisdiction_id,
                     dimension=Dimension.G287,
                     value=value,
                     effective_date=when,
@@ -174,7 +189,7 @@ def agreement_policy_records_sync(*, agreements):
 
 
 @transaction.atomic
-def policy_record_save(*, record, user=None):
+def policy_record_save(*, record: PolicyRecord, user: User | None = None) -> PolicyRecord:
     """Save a new or edited policy record (the admin's path) and refresh every jurisdiction it touches."""
     if record.pk is None and user is not None and record.entered_by_id is None:
         record.entered_by = user
@@ -185,12 +200,14 @@ def policy_record_save(*, record, user=None):
         )
     record.full_clean()
     record.save()
-    jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id, previous_jurisdiction_id} - {None})
+    jurisdictions_refresh_policy(
+        jurisdiction_ids={pk for pk in (record.jurisdiction_id, previous_jurisdiction_id) if pk is not None}
+    )
     return record
 
 
 @transaction.atomic
-def policy_records_delete(*, records):
+def policy_records_delete(*, records: QuerySet[PolicyRecord]) -> None:
     """Delete several policy records and refresh the jurisdictions they belonged to."""
     jurisdiction_ids = set(records.values_list("jurisdiction_id", flat=True))
     records.delete()
@@ -198,7 +215,7 @@ def policy_records_delete(*, records):
 
 
 @transaction.atomic
-def agreement_save(*, agreement):
+def agreement_save(*, agreement: Agreement287g) -> Agreement287g:
     """Save a 287(g) agreement and refresh the current 287(g) model of its county (and its former one)."""
     previous_jurisdiction_id = None
     if agreement.pk is not None:
@@ -207,12 +224,14 @@ def agreement_save(*, agreement):
         )
     agreement.full_clean()
     agreement.save()
-    jurisdictions_refresh_policy(jurisdiction_ids={agreement.jurisdiction_id, previous_jurisdiction_id} - {None})
+    jurisdictions_refresh_policy(
+        jurisdiction_ids={pk for pk in (agreement.jurisdiction_id, previous_jurisdiction_id) if pk is not None}
+    )
     return agreement
 
 
 @transaction.atomic
-def agreement_delete(*, agreement):
+def agreement_delete(*, agreement: Agreement287g) -> None:
     jurisdiction_id = agreement.jurisdiction_id
     agreement.delete()
     if jurisdiction_id:

@@ -6,18 +6,20 @@
 """
 
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from core.roles import is_staff_member
+from core.types import AnyUser, View
 
 from .models import Resource
 
 
-def resources_visible_to(user, queryset=None):
+def resources_visible_to(user: AnyUser, queryset: QuerySet[Resource] | None = None) -> QuerySet[Resource]:
     qs = queryset if queryset is not None else Resource.objects.all()
     if not user.is_authenticated:
         return qs.filter(status=Resource.Status.APPROVED, is_public=True)
@@ -26,7 +28,7 @@ def resources_visible_to(user, queryset=None):
     return qs.filter(Q(status=Resource.Status.APPROVED) | Q(created_by=user))
 
 
-def library_visible_to(user, queryset=None):
+def library_visible_to(user: AnyUser, queryset: QuerySet[Resource] | None = None) -> QuerySet[Resource]:
     """What the library list shows: approved resources the user may see (suggestions are listed apart)."""
     qs = queryset if queryset is not None else Resource.objects.all()
     qs = qs.filter(status=Resource.Status.APPROVED)
@@ -35,7 +37,9 @@ def library_visible_to(user, queryset=None):
     return qs
 
 
-def resource_for_user(user, pk, *, change=False, queryset=None):
+def resource_for_user(
+    user: AnyUser, pk: int | str, *, change: bool = False, queryset: QuerySet[Resource] | None = None
+) -> Resource:
     """The resource `pk` as `user` may use it, or 404 (not theirs to see) / 403 (may see, may not change).
 
     Anonymous visitors asking for a resource that is not public (or does not exist) get PermissionDenied,
@@ -60,11 +64,11 @@ def resource_for_user(user, pk, *, change=False, queryset=None):
     return resource
 
 
-def login_for_anonymous(view):
+def login_for_anonymous(view: View) -> View:
     """Anonymous visitors refused by the access helper are sent to sign in instead of a 403 page."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied:

@@ -183,6 +183,9 @@ class Resource(ChoiceLabelsMixin, models.Model):
 
     objects = ResourceQuerySet.as_manager()
 
+    # Whether the reader may change it, set by resources.access.resource_for_user (not a column).
+    user_can_change: bool
+
     class Meta:
         ordering = ["-published_on", "-pk"]
         verbose_name = _("resource")

@@ -1,14 +1,20 @@
 """Reads of the resource library: the list with everything it shows, search, and one resource's page."""
 
+from collections.abc import Collection
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    Expression,
     F,
     IntegerField,
     Prefetch,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -23,14 +29,14 @@ FALLBACK_WEIGHTS = (("title", 4), ("summary", 2), ("extracted_text", 1))
 SORTS = ("newest", "oldest", "relevance", "title")
 
 
-def _linked_resources():
+def _linked_resources() -> QuerySet[Resource]:
     """The approved resources a list row links to (newer versions, translations): just what it shows."""
     return Resource.objects.filter(status=Resource.Status.APPROVED).only(
         "id", "title", "published_on", "language", "supersedes_id", "translation_of_id"
     )
 
 
-def resource_list_queryset():
+def resource_list_queryset() -> QuerySet[Resource]:
     """Resources with everything a list row shows, in a fixed number of queries whatever the page size."""
     return (
         Resource.objects.select_related("supersedes", "translation_of")
@@ -55,7 +61,7 @@ def resource_list_queryset():
     )
 
 
-def resource_list_page_queryset():
+def resource_list_page_queryset() -> QuerySet[Resource]:
     """Resources with just the columns a card of the list page shows; what they link to comes from
     resource_list_links() and resource_list_linked(), for the page's rows alone."""
     return Resource.objects.select_related("translation_of").only(
@@ -75,13 +81,13 @@ def resource_list_page_queryset():
     )
 
 
-def resource_list_links(resource_ids):
+def resource_list_links(resource_ids: Collection[int]) -> dict[int, dict[str, list[Any]]]:
     """{resource id: {"topics": [Topic], "states": [(name, postal)], "audiences": [code]}} in one query.
 
     Topics and states in name order, audiences in the order of their choices; nothing for a resource
     that has none.
     """
-    text = CharField()
+    text: CharField[str, str] = CharField()
     topics = Resource.topics.through.objects.filter(resource_id__in=resource_ids).values_list(
         "resource_id", Value("topic", output_field=text), "topic__name", "topic__name_es", "topic__slug"
     )
@@ -99,7 +105,7 @@ def resource_list_links(resource_ids):
         Value("", output_field=text),
         Value("", output_field=text),
     )
-    links = {}
+    links: dict[int, dict[str, list[Any]]] = {}
     for resource_id, link, first, second, third in topics.union(states, audiences, all=True):
         entry = links.setdefault(resource_id, {"topics": [], "states": [], "audiences": []})
         if link == "topic":
@@ -116,22 +122,26 @@ def resource_list_links(resource_ids):
     return links
 
 
-def resource_list_linked(resource_ids):
+def resource_list_linked(
+    resource_ids: Collection[int],
+) -> tuple[dict[int, list[Resource]], dict[int, list[Resource]]]:
     """({resource id: [approved newer versions, newest first]}, {resource id: [approved translations,
     by language]}) in one query."""
     linked = _linked_resources().filter(Q(supersedes_id__in=resource_ids) | Q(translation_of_id__in=resource_ids))
-    newer, translations = {}, {}
+    newer: dict[int, list[Resource]] = {}
+    translations: dict[int, list[Resource]] = {}
     for resource in linked.order_by("-published_on", "-pk"):
-        if resource.supersedes_id in resource_ids:
-            newer.setdefault(resource.supersedes_id, []).append(resource)
-        if resource.translation_of_id in resource_ids:
-            translations.setdefault(resource.translation_of_id, []).append(resource)
+        older, original = resource.supersedes_id, resource.translation_of_id
+        if older is not None and older in resource_ids:
+            newer.setdefault(older, []).append(resource)
+        if original is not None and original in resource_ids:
+            translations.setdefault(original, []).append(resource)
     for versions in translations.values():
         versions.sort(key=lambda resource: resource.language)
     return newer, translations
 
 
-def resource_detail_queryset():
+def resource_detail_queryset() -> QuerySet[Resource]:
     return (
         Resource.objects.select_related("supersedes", "translation_of", "created_by", "reviewed_by")
         .defer("search_vector")
@@ -145,11 +155,11 @@ def resource_detail_queryset():
     )
 
 
-def search_terms(text):
+def search_terms(text: str | None) -> list[str]:
     return (text or "").split()[:MAX_TERMS]
 
 
-def resource_search(queryset, text):
+def resource_search(queryset: QuerySet[Resource], text: str | None) -> QuerySet[Resource]:
     """Resources matching `text`, annotated with `rank` (higher is better).
 
     PostgreSQL: full-text search over the trigger-kept search vector (title, summary, document text;
@@ -168,7 +178,7 @@ def resource_search(queryset, text):
             | SearchQuery(text, config="simple", search_type="websearch")
         )
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-    rank = Value(0)
+    rank: Expression = Value(0)
     for term in terms:
         queryset = queryset.filter(
             Q(title__icontains=term) | Q(summary__icontains=term) | Q(extracted_text__icontains=term)
@@ -182,13 +192,13 @@ def resource_search(queryset, text):
     return queryset.annotate(rank=rank)
 
 
-def sort_key(value, *, searching):
+def sort_key(value: str | None, *, searching: bool) -> str:
     if value in SORTS and (value != "relevance" or searching):
         return value
     return "relevance" if searching else "newest"
 
 
-def resource_list_ordered(queryset, sort):
+def resource_list_ordered(queryset: QuerySet[Resource], sort: str) -> QuerySet[Resource]:
     orderings = {
         "newest": ["-published_on", "-pk"],
         "oldest": ["published_on", "pk"],
@@ -198,7 +208,7 @@ def resource_list_ordered(queryset, sort):
     return queryset.order_by(*orderings[sort])
 
 
-def suggestions_for(user, *, staff):
+def suggestions_for(user: User, *, staff: bool) -> QuerySet[Resource]:
     """Suggestions to review (staff: all waiting) or the user's own suggestions and their outcome."""
     qs = Resource.objects.select_related("created_by", "reviewed_by").defer("extracted_text", "search_vector")
     if staff:

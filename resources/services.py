@@ -1,14 +1,21 @@
 """Writes to the resource library: add, change, suggest, approve and reject resources."""
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import is_staff_member
+from jurisdictions.models import State
 
 from .documents import check_upload, extract_text
-from .models import Resource, ResourceAudience
+from .models import Resource, ResourceAudience, Topic
 
 # Fields a form or importer may set directly on a Resource.
 SIMPLE_FIELDS = [
@@ -26,7 +33,7 @@ SIMPLE_FIELDS = [
 ]
 
 
-def _attach_file(resource, upload):
+def _attach_file(resource: Resource, upload: UploadedFile) -> str:
     """Store a new upload on the resource, with its checked type, size and text; the old file is removed."""
     content_type = check_upload(upload)
     old_name = resource.file.name if resource.file else ""
@@ -37,12 +44,18 @@ def _attach_file(resource, upload):
     return old_name
 
 
-def _remove_file_later(storage, name):
+def _remove_file_later(storage: Storage, name: str) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _set_relations(resource, *, topics, states, audiences):
+def _set_relations(
+    resource: Resource,
+    *,
+    topics: Iterable[Topic] | None,
+    states: Iterable[State] | None,
+    audiences: Iterable[str] | None,
+) -> None:
     if topics is not None:
         resource.topics.set(topics)
     if states is not None:
@@ -56,7 +69,7 @@ def _set_relations(resource, *, topics, states, audiences):
         )
 
 
-def _check_links(resource):
+def _check_links(resource: Resource) -> None:
     """The resource a new one supersedes or translates must be another, approved one."""
     errors = {}
     for field in ("supersedes", "translation_of"):
@@ -73,14 +86,14 @@ def _check_links(resource):
 
 def resource_create(
     *,
-    user,
-    upload=None,
-    topics=(),
-    states=(),
-    audiences=(),
-    status=Resource.Status.APPROVED,
-    **fields,
-):
+    user: User,
+    upload: UploadedFile | None = None,
+    topics: Iterable[Topic] = (),
+    states: Iterable[State] = (),
+    audiences: Iterable[str] = (),
+    status: str = Resource.Status.APPROVED,
+    **fields: Any,
+) -> Resource:
     """Add a resource to the library (staff), or as a suggestion waiting for review."""
     unknown = set(fields) - set(SIMPLE_FIELDS)
     if unknown:
@@ -97,8 +110,16 @@ def resource_create(
 
 
 def resource_update(
-    *, resource, user, upload=None, remove_file=False, topics=None, states=None, audiences=None, **fields
-):
+    *,
+    resource: Resource,
+    user: User,
+    upload: UploadedFile | None = None,
+    remove_file: bool = False,
+    topics: Iterable[Topic] | None = None,
+    states: Iterable[State] | None = None,
+    audiences: Iterable[str] | None = None,
+    **fields: Any,
+) -> Resource:
     """Change a resource: its fields, relations, and file (a new upload replaces the old file)."""
     if not is_staff_member(user):
         raise PermissionDenied
@@ -126,14 +147,14 @@ def resource_update(
     return resource
 
 
-def resource_suggest(*, user, **kwargs):
+def resource_suggest(*, user: User, **kwargs: Any) -> Resource:
     """An organizer suggests a resource: it waits, unseen by others, until staff approve it."""
     kwargs.pop("is_public", None)
     kwargs.pop("is_demo", None)
     return resource_create(user=user, status=Resource.Status.SUGGESTED, **kwargs)
 
 
-def resource_review(*, resource, user, approve, note=""):
+def resource_review(*, resource: Resource, user: User, approve: bool, note: str = "") -> Resource:
     """Staff approve a suggestion into the library, or reject it with a note the suggester sees."""
     if not is_staff_member(user):
         raise PermissionDenied
@@ -149,7 +170,7 @@ def resource_review(*, resource, user, approve, note=""):
     return locked
 
 
-def resource_delete(*, resource, user):
+def resource_delete(*, resource: Resource, user: User) -> None:
     if not is_staff_member(user):
         raise PermissionDenied
     storage, name = resource.file.storage, resource.file.name

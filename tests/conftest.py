@@ -12,6 +12,14 @@ from django.utils import translation
 from core import roles
 from tests import factories
 
+# Fixtures that the test files of one feature share.
+pytest_plugins = [
+    "tests.campaign_fixtures",
+    "tests.importer_fixtures",
+    "tests.jurisdiction_fixtures",
+    "tests.library_fixtures",
+]
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -458,8 +458,8 @@ def test_an_export_of_many_rows_runs_in_bounded_memory(client, organizer, many_d
     import tracemalloc
 
     # The workbook goes to disk at once: what is traced is the export's own memory, not the spool's.
-    monkeypatch.setattr(exports, "XLSX_SPOOL_BYTES", 64 * 1024)
-    monkeypatch.setattr(exports, "CHUNK_SIZE", CHUNK)
+    monkeypatch.setattr(exports.writing, "XLSX_SPOOL_BYTES", 64 * 1024)
+    monkeypatch.setattr(exports.writing, "CHUNK_SIZE", CHUNK)
     client.force_login(organizer)
     # The first export in a process imports and caches what every later one reuses: an empty one.
     assert body(client.get(url("deadlines", fmt), {"kind": Deadline.Kind.HEARING}))

@@ -1,5 +1,8 @@
 """Resources from the library assigned by staff to campaigns: assign, withdraw, and opened by a reader."""
 
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,10 +11,12 @@ from django.utils.translation import gettext as _
 from core.roles import is_staff_member
 from resources.models import Resource
 
-from ..models import Assignment, AssignmentOpen
+from ..models import Assignment, AssignmentOpen, Campaign
 
 
-def assignment_create(*, resource, campaigns, user, note):
+def assignment_create(
+    *, resource: Resource, campaigns: Sequence[Campaign], user: User, note: str | None
+) -> tuple[list[Assignment], list[Campaign]]:
     """Assign a library resource to campaigns with a note. Returns (created, already assigned campaigns).
 
     A campaign that already has the resource (not withdrawn) is left alone and reported, never doubled.
@@ -23,7 +28,8 @@ def assignment_create(*, resource, campaigns, user, note):
         raise ValidationError({"note": _("Say why this resource helps: organizers see the note.")})
     if resource.status != Resource.Status.APPROVED:
         raise ValidationError(_("Only resources in the library can be assigned; review the suggestion first."))
-    created, skipped = [], []
+    created: list[Assignment] = []
+    skipped: list[Campaign] = []
     with transaction.atomic():
         active = set(
             Assignment.objects.filter(resource=resource, campaign__in=campaigns, withdrawn_at__isnull=True).values_list(
@@ -45,7 +51,7 @@ def assignment_create(*, resource, campaigns, user, note):
     return created, skipped
 
 
-def assignment_withdraw(*, assignment, user, reason):
+def assignment_withdraw(*, assignment: Assignment, user: User, reason: str | None) -> Assignment:
     """Withdraw an assignment with a reason; it stays on record. Withdrawing twice is refused."""
     if not is_staff_member(user):
         raise PermissionDenied
@@ -64,6 +70,6 @@ def assignment_withdraw(*, assignment, user, reason):
     return assignment
 
 
-def assignment_mark_opened(*, assignment, user):
+def assignment_mark_opened(*, assignment: Assignment, user: User) -> None:
     """Record that the user opened the assignment (it is no longer marked new for them)."""
     AssignmentOpen.objects.get_or_create(assignment=assignment, user=user)

@@ -1,16 +1,23 @@
 """Campaigns, their stages, team and targets."""
 
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jurisdictions.models import Agency, Jurisdiction, Official
 from jurisdictions.services import policy_record_create
 
 from ..models import (
     OUTCOME_STAGES,
     VOTING_AGENCY_KINDS,
     Campaign,
+    Meeting,
     Membership,
     Stage,
     StageChange,
@@ -26,17 +33,17 @@ from .common import _agency_belongs, _full_clean, campaign_touch
 @transaction.atomic
 def campaign_create(
     *,
-    user,
-    name,
-    jurisdiction,
-    goal,
-    goal_detail="",
-    lead=None,
-    summary="",
-    started_on=None,
-    board_seats=None,
-    organizers=(),
-):
+    user: User | None,
+    name: str,
+    jurisdiction: Jurisdiction,
+    goal: str,
+    goal_detail: str = "",
+    lead: User | None = None,
+    summary: str = "",
+    started_on: date | None = None,
+    board_seats: int | None = None,
+    organizers: Iterable[User] = (),
+) -> Campaign:
     campaign = Campaign(
         name=name,
         jurisdiction=jurisdiction,
@@ -60,7 +67,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, campaign, user, **fields):
+def campaign_update(*, campaign: Campaign, user: User, **fields: Any) -> Campaign:
     """Change a campaign's details (not its stage: see campaign_change_stage)."""
     allowed = {"name", "goal", "goal_detail", "lead", "summary", "started_on", "ended_on", "board_seats"}
     unknown = set(fields) - allowed
@@ -85,7 +92,15 @@ def campaign_update(*, campaign, user, **fields):
 
 
 @transaction.atomic
-def campaign_change_stage(*, campaign, user, stage, note="", outcome="", policy_record=None):
+def campaign_change_stage(
+    *,
+    campaign: Campaign,
+    user: User,
+    stage: str,
+    note: str = "",
+    outcome: str | None = "",
+    policy_record: Mapping[str, Any] | None = None,
+) -> StageChange:
     """Move a campaign to another stage, recording who, when and why.
 
     Won and lost need the outcome. `policy_record` (a dict of dimension, value, effective_date and
@@ -133,7 +148,9 @@ def campaign_change_stage(*, campaign, user, stage, note="", outcome="", policy_
 
 
 @transaction.atomic
-def membership_add(*, campaign, user, member, role=Membership.Role.ORGANIZER):
+def membership_add(
+    *, campaign: Campaign, user: User | None, member: User, role: str = Membership.Role.ORGANIZER
+) -> Membership:
     membership, created = Membership.objects.get_or_create(
         campaign=campaign, user=member, defaults={"role": role, "added_by": user}
     )
@@ -144,13 +161,13 @@ def membership_add(*, campaign, user, member, role=Membership.Role.ORGANIZER):
 
 
 @transaction.atomic
-def membership_remove(*, campaign, user, member):
+def membership_remove(*, campaign: Campaign, user: User, member: User) -> None:
     if campaign.lead_id == member.pk:
         raise ValidationError(_("Choose another lead before taking the lead off the team."))
     Membership.objects.filter(campaign=campaign, user=member).delete()
 
 
-def team_user_ids(campaign):
+def team_user_ids(campaign: Campaign) -> set[int]:
     return set(Membership.objects.filter(campaign=campaign).values_list("user_id", flat=True))
 
 
@@ -158,7 +175,17 @@ def team_user_ids(campaign):
 
 
 @transaction.atomic
-def target_add(*, campaign, user, official=None, agency=None, name="", title="", votes=None, stance=Stance.UNKNOWN):
+def target_add(
+    *,
+    campaign: Campaign,
+    user: User | None,
+    official: Official | None = None,
+    agency: Agency | None = None,
+    name: str = "",
+    title: str = "",
+    votes: bool | None = None,
+    stance: str = Stance.UNKNOWN,
+) -> Target:
     """Add an official, or a body (an agency as a whole), as a target of the campaign."""
     if official is not None:
         agency = official.agency
@@ -196,7 +223,15 @@ def target_add(*, campaign, user, official=None, agency=None, name="", title="",
 
 
 @transaction.atomic
-def target_set_stance(*, target, user, stance, meeting=None, note="", when=None):
+def target_set_stance(
+    *,
+    target: Target,
+    user: User | None,
+    stance: str,
+    meeting: Meeting | None = None,
+    note: str = "",
+    when: datetime | None = None,
+) -> StanceChange | None:
     """Change the campaign's read of a target; the history keeps every change. No change, no record."""
     if stance not in Stance.values:
         raise ValidationError({"stance": _("Choose a stance from the list.")})

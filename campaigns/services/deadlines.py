@@ -1,10 +1,18 @@
 """Deadlines: created by hand or from meetings, requests and letters; closed exactly once."""
 
+from datetime import date, time
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import (
+    Campaign,
     Deadline,
+    Letter,
+    Meeting,
+    RecordsRequest,
 )
 from .common import _check_owner, _full_clean, campaign_touch
 
@@ -14,19 +22,19 @@ from .common import _check_owner, _full_clean, campaign_touch
 @transaction.atomic
 def deadline_create(
     *,
-    campaign,
-    user,
-    title,
-    due_date,
-    kind=Deadline.Kind.FOLLOW_UP,
-    due_time=None,
-    time_zone="",
-    owner=None,
-    note="",
-    meeting=None,
-    records_request=None,
-    letter=None,
-):
+    campaign: Campaign,
+    user: User | None,
+    title: str,
+    due_date: date,
+    kind: str = Deadline.Kind.FOLLOW_UP,
+    due_time: time | None = None,
+    time_zone: str = "",
+    owner: User | None = None,
+    note: str = "",
+    meeting: Meeting | None = None,
+    records_request: RecordsRequest | None = None,
+    letter: Letter | None = None,
+) -> Deadline:
     _check_owner(campaign, owner)
     deadline = Deadline(
         campaign=campaign,
@@ -49,7 +57,7 @@ def deadline_create(
 
 
 @transaction.atomic
-def deadline_update(*, deadline, user, **fields):
+def deadline_update(*, deadline: Deadline, user: User, **fields: Any) -> Deadline:
     allowed = {"title", "kind", "due_date", "due_time", "time_zone", "owner", "note"}
     unknown = set(fields) - allowed
     if unknown:
@@ -66,7 +74,7 @@ def deadline_update(*, deadline, user, **fields):
     return deadline
 
 
-def _deadline_close(deadline, user, status):
+def _deadline_close(deadline: Deadline, user: User, status: str) -> bool:
     # Conditional UPDATE: two people closing the same deadline at once close it once.
     now = timezone.now()
     updated = Deadline.objects.filter(pk=deadline.pk, status=Deadline.Status.OPEN).update(
@@ -79,17 +87,17 @@ def _deadline_close(deadline, user, status):
 
 
 @transaction.atomic
-def deadline_complete(*, deadline, user):
+def deadline_complete(*, deadline: Deadline, user: User) -> bool:
     return _deadline_close(deadline, user, Deadline.Status.DONE)
 
 
 @transaction.atomic
-def deadline_cancel(*, deadline, user):
+def deadline_cancel(*, deadline: Deadline, user: User) -> bool:
     return _deadline_close(deadline, user, Deadline.Status.CANCELLED)
 
 
 @transaction.atomic
-def deadline_reopen(*, deadline, user):
+def deadline_reopen(*, deadline: Deadline, user: User) -> bool:
     updated = (
         Deadline.objects.filter(pk=deadline.pk)
         .exclude(status=Deadline.Status.OPEN)

@@ -1,7 +1,10 @@
 """Meetings with their answers, follow-ups and stance updates."""
 
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,9 +13,12 @@ from django.utils.translation import gettext as _
 from ..models import (
     Answer,
     Assessment,
+    Campaign,
     Deadline,
     Meeting,
     Question,
+    QuestionSet,
+    Target,
 )
 from .campaign import target_set_stance
 from .common import _check_owner, _full_clean, campaign_touch
@@ -21,7 +27,7 @@ from .deadlines import deadline_create
 # --- meetings ------------------------------------------------------------------------------------
 
 
-def _answers_save(meeting, answers):
+def _answers_save(meeting: Meeting, answers: Sequence[Mapping[str, Any]]) -> None:
     """Save the answers of a meeting.
 
     Items keyed by "question" (new and draft meetings) create or update one Answer per question and
@@ -32,7 +38,7 @@ def _answers_save(meeting, answers):
     existing = list(meeting.answers.all())
     by_question = {a.question_id: a for a in existing if a.question_id}
     by_pk = {a.pk: a for a in existing}
-    keep = set()
+    keep: set[int] = set()
     for position, item in enumerate(answers):
         assessment = item.get("assessment") or Assessment.NOT_ASKED
         if assessment not in Assessment.values:
@@ -58,23 +64,23 @@ def _answers_save(meeting, answers):
 @transaction.atomic
 def meeting_log(
     *,
-    campaign,
-    user,
-    held_at,
-    kind=Meeting.Kind.MEETING,
-    meeting=None,
-    location="",
-    targets=(),
-    attendees="",
-    question_set=None,
-    answers=(),
-    summary="",
-    commitments="",
-    confidential_notes=None,
-    follow_ups=(),
-    stance_updates=None,
-    draft=False,
-):
+    campaign: Campaign,
+    user: User,
+    held_at: datetime,
+    kind: str = Meeting.Kind.MEETING,
+    meeting: Meeting | None = None,
+    location: str = "",
+    targets: Iterable[Target] = (),
+    attendees: str = "",
+    question_set: QuestionSet | None = None,
+    answers: Sequence[Mapping[str, Any]] = (),
+    summary: str = "",
+    commitments: str = "",
+    confidential_notes: str | None = None,
+    follow_ups: Sequence[Mapping[str, Any]] = (),
+    stance_updates: Mapping[Target, str] | None = None,
+    draft: bool = False,
+) -> Meeting:
     """Save a meeting with its answers; unless it is a draft, follow-ups become deadlines and stances change.
 
     answers: [{"question": Question, "text": str, "assessment": Assessment}] for the set's questions,
@@ -85,8 +91,8 @@ def meeting_log(
     A draft keeps its follow-ups and stance updates aside until it is logged.
     """
     stance_updates = stance_updates or {}
-    targets = list(targets)
-    for target in [*targets, *stance_updates]:
+    met = list(targets)
+    for target in [*met, *stance_updates]:
         if target.campaign_id != campaign.pk:
             raise ValidationError(_("A target is not part of this campaign."))
     question_items = [item for item in answers if "question" in item]
@@ -139,7 +145,7 @@ def meeting_log(
             meeting.logged_by = user
     _full_clean(meeting, exclude=["targets"])
     meeting.save()
-    meeting.targets.set(targets)
+    meeting.targets.set(met)
     _answers_save(meeting, answers)
 
     if meeting.status == Meeting.Status.LOGGED:
@@ -159,7 +165,7 @@ def meeting_log(
     return meeting
 
 
-def meeting_draft_follow_ups(meeting, users_by_id):
+def meeting_draft_follow_ups(meeting: Meeting, users_by_id: Mapping[int, User]) -> list[dict[str, Any]]:
     """A draft's saved follow-ups as form initial data."""
     rows = []
     for item in meeting.draft_data.get("follow_ups", []):
@@ -175,7 +181,7 @@ def meeting_draft_follow_ups(meeting, users_by_id):
 
 
 @transaction.atomic
-def meeting_delete_draft(*, meeting, user):
+def meeting_delete_draft(*, meeting: Meeting, user: User) -> None:
     if meeting.status != Meeting.Status.DRAFT:
         raise ValidationError(_("Only drafts can be discarded."))
     meeting.delete()

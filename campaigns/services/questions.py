@@ -1,14 +1,24 @@
 """Question sets and their ordered questions."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 
+from ..models import Question, QuestionSet
 from .common import _full_clean
 
 # --- question sets -------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def question_set_save(*, question_set, questions, deleted=(), user=None):
+def question_set_save(
+    *,
+    question_set: QuestionSet,
+    questions: Iterable[Question],
+    deleted: Iterable[Question] = (),
+    user: User | None = None,
+) -> QuestionSet:
     """Save a question set with its questions in the given order; `deleted` questions are removed.
 
     Meetings already logged keep their answers and the question text they were asked (the answer's

@@ -1,17 +1,21 @@
 """Public-records requests and their legal due dates."""
 
 import uuid
+from collections.abc import Iterable
+from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jurisdictions.models import RecordsLaw
+from jurisdictions.models import Agency, RecordsLaw
 
 from ..due_dates import compute_due_date, compute_extended_due_date
 from ..models import (
     OPEN_REQUEST_STATUSES,
+    Campaign,
     Deadline,
     RecordsRequest,
 )
@@ -21,7 +25,7 @@ from .deadlines import _deadline_close, deadline_create, deadline_reopen
 # --- records requests ----------------------------------------------------------------------------
 
 
-def _request_deadline_sync(request, user):
+def _request_deadline_sync(request: RecordsRequest, user: User) -> None:
     """Keep the request's 'response due' deadline in step with its due date and status."""
     deadline = Deadline.objects.filter(records_request=request).first()
     wanted_open = request.due_date is not None and request.status in OPEN_REQUEST_STATUSES
@@ -51,29 +55,36 @@ def _request_deadline_sync(request, user):
         _deadline_close(deadline, user, Deadline.Status.DONE)
 
 
-def _request_law(agency):
+def _request_law(agency: Agency) -> RecordsLaw | None:
     """The records law of the agency's state, read fresh (due dates must follow the law as it is now)."""
     return RecordsLaw.objects.filter(state_id=agency.state_id).first()
 
 
 @transaction.atomic
 def records_request_create(
-    *, campaign, user, agencies, subject, records_sought, method=RecordsRequest.Method.EMAIL, sent_on=None
-):
+    *,
+    campaign: Campaign,
+    user: User,
+    agencies: Iterable[Agency],
+    subject: str,
+    records_sought: str,
+    method: str = RecordsRequest.Method.EMAIL,
+    sent_on: date | None = None,
+) -> list[RecordsRequest]:
     """One request per agency (sent together they share a batch); a sent request gets its legal due date."""
-    agencies = list(agencies)
-    if not agencies:
+    chosen = list(agencies)
+    if not chosen:
         raise ValidationError({"agencies": _("Choose at least one agency.")})
     if sent_on is not None and sent_on > timezone.localdate():
         raise ValidationError({"sent_on": _("The sent date cannot be in the future.")})
-    for agency in agencies:
+    for agency in chosen:
         if not _agency_belongs(campaign, agency):
             raise ValidationError(
                 {"agencies": _("%(agency)s is not in this campaign's jurisdiction.") % {"agency": agency}}
             )
-    batch = uuid.uuid4() if len(agencies) > 1 else None
+    batch = uuid.uuid4() if len(chosen) > 1 else None
     requests = []
-    for agency in agencies:
+    for agency in chosen:
         law = _request_law(agency)
         due = compute_due_date(law, sent_on)
         request = RecordsRequest(
@@ -100,7 +111,15 @@ def records_request_create(
 
 
 @transaction.atomic
-def records_request_update(*, request, user, status, sent_on=None, extended_to=None, response_note=None):
+def records_request_update(
+    *,
+    request: RecordsRequest,
+    user: User,
+    status: str,
+    sent_on: date | None = None,
+    extended_to: date | None = None,
+    response_note: str | None = None,
+) -> RecordsRequest:
     """Change a request's status. Sending computes the due date; extending moves it (and its deadline).
 
     extended_to: the date the agency gave when it extended; without it the law's extension period is used.

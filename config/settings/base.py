@@ -311,7 +311,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "campaigns.models.Meeting.Kind",
         "MeetingStatusEnum": "campaigns.models.Meeting.Status",
         "DeadlineKindEnum": "campaigns.models.Deadline.Kind",
-        "HandMadeDeadlineKindEnum": "api.serializers.HAND_MADE_DEADLINE_KINDS",
+        "HandMadeDeadlineKindEnum": "api.serializers.deadlines.HAND_MADE_DEADLINE_KINDS",
         "DeadlineStatusEnum": "campaigns.models.Deadline.Status",
         "RecordsRequestStatusEnum": "campaigns.models.RecordsRequest.Status",
         "LetterStatusEnum": "campaigns.models.Letter.Status",

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, INSTALLED_APPS, REDIS_URL, env
+from .base import BASE_DIR, CACHES, DATABASES, INSTALLED_APPS, REDIS_URL, env
 
 SECRET_KEY = "test-only-secret-key"
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]

@@ -1,0 +1,211 @@
+"""Campaigns: what the API shows of one (with its team, stage history and whip count) and what it takes
+to create or change one, move its stage or add to its team."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaigns.forms import staff_users, team_candidates
+from campaigns.models import (
+    OUTCOME_STAGES,
+    Campaign,
+    Goal,
+    Membership,
+    Stage,
+    StageChange,
+)
+from campaigns.selectors import whip_count
+from jurisdictions.forms import dimension_value_error, effective_date_error
+from jurisdictions.models import Dimension, Jurisdiction, PolicyValue
+
+from .common import MAX_TEXT, JurisdictionRefSerializer, ReadModelSerializer, UserRefSerializer, WebUrlMixin, check_year
+
+User = get_user_model()
+
+
+class CampaignSerializer(WebUrlMixin, ReadModelSerializer):
+    jurisdiction = JurisdictionRefSerializer(read_only=True)
+    lead = UserRefSerializer(read_only=True, allow_null=True)
+    overdue_count = serializers.IntegerField(read_only=True, help_text="Open deadlines past their due date.")
+    next_due = serializers.DateField(read_only=True, allow_null=True, help_text="The next open deadline's date.")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "jurisdiction",
+            "goal",
+            "goal_detail",
+            "stage",
+            "lead",
+            "summary",
+            "started_on",
+            "ended_on",
+            "outcome",
+            "board_seats",
+            "last_activity_at",
+            "created_at",
+            "overdue_count",
+            "next_due",
+            "web_url",
+        ]
+        read_only_fields = fields
+
+
+class MembershipSerializer(ReadModelSerializer):
+    user = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "added_at"]
+        read_only_fields = fields
+
+
+class StageChangeSerializer(ReadModelSerializer):
+    changed_by = UserRefSerializer(read_only=True, allow_null=True)
+    from_stage = serializers.ChoiceField(choices=Stage.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = StageChange
+        fields = ["id", "from_stage", "to_stage", "changed_at", "changed_by", "note", "outcome"]
+        read_only_fields = fields
+
+
+class WhipCountSerializer(serializers.Serializer):
+    seats = serializers.IntegerField()
+    needed = serializers.IntegerField(help_text="Votes needed for a majority.")
+    yes = serializers.IntegerField()
+    no = serializers.IntegerField()
+    undecided = serializers.IntegerField()
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    team = MembershipSerializer(source="memberships", many=True, read_only=True)
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+    whip_count = serializers.SerializerMethodField()
+    can_change = serializers.BooleanField(source="user_can_change", read_only=True)
+    can_manage = serializers.BooleanField(source="user_can_manage", read_only=True)
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "team", "stage_changes", "whip_count", "can_change", "can_manage"]
+        read_only_fields = fields
+
+    @extend_schema_field(WhipCountSerializer(allow_null=True))
+    def get_whip_count(self, campaign):
+
+        whip = whip_count(campaign, list(campaign.targets.all()))
+        return WhipCountSerializer(whip).data if whip else None
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    goal = serializers.ChoiceField(choices=Goal.choices)
+    goal_detail = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False, allow_null=True)
+    summary = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    started_on = serializers.DateField(required=False, allow_null=True, default=None)
+    board_seats = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    organizers = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), many=True, required=False, help_text="Users to put on the team."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = staff_users()
+        self.fields["organizers"].child_relation.queryset = team_candidates()
+
+    def validate_started_on(self, value):
+        return check_year(value)
+
+    def validate(self, data):
+        if data.get("goal") == Goal.OTHER and not (data.get("goal_detail") or "").strip():
+            raise serializers.ValidationError({"goal_detail": _("Say in a few words what the goal is.")})
+        return data
+
+
+class CampaignUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    goal = serializers.ChoiceField(choices=Goal.choices, required=False)
+    goal_detail = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False, allow_null=True)
+    summary = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+    started_on = serializers.DateField(required=False)
+    ended_on = serializers.DateField(required=False, allow_null=True)
+    board_seats = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = staff_users()
+
+    def validate_started_on(self, value):
+        return check_year(value)
+
+    def validate_ended_on(self, value):
+        return check_year(value)
+
+    def validate(self, data):
+        campaign = self.context["campaign"]
+        goal = data.get("goal", campaign.goal)
+        detail = data.get("goal_detail", campaign.goal_detail)
+        if goal == Goal.OTHER and not (detail or "").strip():
+            raise serializers.ValidationError({"goal_detail": _("Say in a few words what the goal is.")})
+        started = data.get("started_on", campaign.started_on)
+        ended = data.get("ended_on", campaign.ended_on)
+        if started and ended and ended < started:
+            raise serializers.ValidationError({"ended_on": _("The end cannot be before the start.")})
+        return data
+
+
+class PolicyRecordInputSerializer(serializers.Serializer):
+    dimension = serializers.ChoiceField(choices=Dimension.choices)
+    value = serializers.ChoiceField(choices=PolicyValue.choices)
+    effective_date = serializers.DateField()
+    source_url = serializers.URLField(max_length=500)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+    def validate_effective_date(self, value):
+        error = effective_date_error(value)
+        if error:
+            raise serializers.ValidationError(error)
+        return value
+
+    def validate(self, data):
+        error = dimension_value_error(data["dimension"], data["value"])
+        if error:
+            raise serializers.ValidationError({"value": error})
+        return data
+
+
+class StageChangeInputSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+    outcome = serializers.CharField(
+        max_length=MAX_TEXT, required=False, allow_blank=True, default="", help_text="Required for won and lost."
+    )
+    policy_record = PolicyRecordInputSerializer(
+        required=False, allow_null=True, default=None, help_text="With a win or a loss: the resulting policy."
+    )
+
+    def validate(self, data):
+
+        if data["stage"] == self.context["campaign"].stage:
+            raise serializers.ValidationError({"stage": _("The campaign is already at this stage.")})
+        if data["stage"] in OUTCOME_STAGES and not data.get("outcome", "").strip():
+            raise serializers.ValidationError({"outcome": _("Say what the outcome was: a win or a loss needs it.")})
+        if data.get("policy_record") and data["stage"] not in OUTCOME_STAGES:
+            raise serializers.ValidationError(
+                {"policy_record": _("A policy record can be added with a win or a loss.")}
+            )
+        return data
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.ORGANIZER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = team_candidates()
