@@ -13,7 +13,7 @@ from django.http import Http404
 from core.roles import ORGANIZER, is_staff_member, role_of
 from core.types import AnyUser
 
-from .models import Campaign, Membership
+from .models import Campaign, Meeting, Membership
 
 
 def campaigns_visible_to(user: AnyUser, queryset: QuerySet[Campaign] | None = None) -> QuerySet[Campaign]:
@@ -88,3 +88,24 @@ def can_see_confidential(user: AnyUser, campaign: Campaign) -> bool:
     if is_staff_member(user) or campaign.lead_id == user.pk:
         return True
     return Membership.objects.filter(campaign=campaign, user=user, role=Membership.Role.LEAD).exists()
+
+
+def can_see_meeting_confidential(user: AnyUser, campaign: Campaign, meeting: Meeting | None = None) -> bool:
+    """A meeting's confidential notes: whoever may read the campaign's (its lead(s), staff, admins), and
+    the meeting's author; a meeting not yet saved is the author's own."""
+    if can_see_confidential(user, campaign):
+        return True
+    return user.is_authenticated and (meeting is None or meeting.created_by_id == user.pk)
+
+
+def confidential_notes_to_save(
+    user: AnyUser, campaign: Campaign, meeting: Meeting | None, typed: str | None
+) -> str | None:
+    """What a save writes to a meeting's confidential notes: the text as typed by someone who may read
+    them; from anyone else, what they typed goes below the notes they cannot see. None leaves them as they are."""
+    if can_see_meeting_confidential(user, campaign, meeting):
+        return typed
+    if not typed or not typed.strip():
+        return None
+    earlier = meeting.confidential_notes if meeting else ""
+    return f"{earlier}\n\n{typed.strip()}".strip()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import campaign_for_user
+from .access import campaign_for_user, can_see_meeting_confidential, confidential_notes_to_save
 from .forms import FollowUpFormSet, MeetingForm, QuestionRow
 from .models import Meeting, Question, QuestionSet
 from .timezones import in_user_time_zone
@@ -50,7 +50,7 @@ def _meeting_form_state(request, campaign, meeting=None):
         .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk")))
         .order_by("kind", "name")
     )
-    can_see_confidential = campaign.user_can_see_confidential
+    can_see_confidential = can_see_meeting_confidential(request.user, campaign, meeting)
 
     # Which questions the form shows: a logged meeting's own answers; otherwise the chosen set's questions.
     if logged:
@@ -147,14 +147,7 @@ def _meeting_form_state(request, campaign, meeting=None):
 
 def _save(request, campaign, meeting, form, follow_ups, team, *, draft):
     data = form.cleaned_data
-    typed_confidential = data.get("confidential_notes", "")
-    if campaign.user_can_see_confidential:
-        confidential = typed_confidential
-    elif typed_confidential.strip():
-        earlier = meeting.confidential_notes if meeting else ""
-        confidential = f"{earlier}\n\n{typed_confidential.strip()}".strip()
-    else:
-        confidential = None
+    confidential = confidential_notes_to_save(request.user, campaign, meeting, data.get("confidential_notes", ""))
     users = {u.pk: u for u in team}
     rows = [
         {
@@ -227,7 +220,11 @@ def meeting_detail(request, pk, meeting_pk):
     return render(
         request,
         "campaigns/meeting_detail.html",
-        {"campaign": campaign, "meeting": meeting, "can_see_confidential": campaign.user_can_see_confidential},
+        {
+            "campaign": campaign,
+            "meeting": meeting,
+            "can_see_confidential": can_see_meeting_confidential(request.user, campaign, meeting),
+        },
     )
 
 

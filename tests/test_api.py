@@ -292,9 +292,14 @@ def test_flat_deadline_list_shows_only_visible_campaigns(world):
     assert {row["title"] for row in mine} == {"Board vote", "Records response due: Alder County Sheriff's Office"}
 
 
-def test_confidential_notes_only_for_lead_and_staff(world):
+def test_confidential_notes_only_for_lead_staff_and_the_author(world):
     path = url(f"campaigns/{world.campaign.pk}/meetings/{world.meeting.pk}/")
-    assert client_for(world.organizer).get(path).json()["confidential_notes"] is None
+    teammate = factories.UserFactory(role=roles.ORGANIZER, username="teammate")
+    services.membership_add(campaign=world.campaign, user=world.staff, member=teammate)
+    assert client_for(teammate).get(path).json()["confidential_notes"] is None
+    listed = client_for(teammate).get(url(f"campaigns/{world.campaign.pk}/meetings/")).json()["results"]
+    assert [row["confidential_notes"] for row in listed] == [None]
+    assert client_for(world.organizer).get(path).json()["confidential_notes"] == "Source inside the jail."
     assert client_for(world.staff).get(path).json()["confidential_notes"] == "Source inside the jail."
 
 

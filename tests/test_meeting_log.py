@@ -365,13 +365,19 @@ def test_logged_meeting_question_set_cannot_change(client, campaign, organizer, 
 # --- confidential notes --------------------------------------------------------------------------
 
 
-def test_confidential_notes_only_for_lead_and_staff(client, campaign, organizer, staff, admin, question_set):
+def test_confidential_notes_for_lead_staff_and_the_author_only(client, campaign, organizer, staff, admin, question_set):
     client.force_login(organizer)
     client.post(_new_url(campaign), _data(question_set, confidential_notes="Undersheriff may leak our plan."))
     meeting = Meeting.objects.get()
     assert meeting.confidential_notes == "Undersheriff may leak our plan."
     detail = reverse("campaigns:meeting-detail", args=[campaign.pk, meeting.pk])
     edit = reverse("campaigns:meeting-edit", args=[campaign.pk, meeting.pk])
+    # The author reads their own note, on the meeting and in its form.
+    assert "Undersheriff may leak" in client.get(detail).content.decode()
+    assert "Undersheriff may leak" in client.get(edit).content.decode()
+    teammate = f.UserFactory(role="Organizer", username="teammate")
+    Membership.objects.create(campaign=campaign, user=teammate)
+    client.force_login(teammate)
     assert "Undersheriff may leak" not in client.get(detail).content.decode()
     assert "Undersheriff may leak" not in client.get(edit).content.decode()
     assert "Undersheriff may leak" not in client.get(campaign.get_absolute_url()).content.decode()
@@ -384,19 +390,27 @@ def test_confidential_notes_only_for_lead_and_staff(client, campaign, organizer,
     assert "Undersheriff may leak" in client.get(detail).content.decode()
 
 
-def test_organizer_adds_to_confidential_notes_without_reading_them(client, campaign, organizer, question_set):
+def test_teammate_adds_to_confidential_notes_without_reading_them(client, campaign, organizer, question_set):
     client.force_login(organizer)
     client.post(_new_url(campaign), _data(question_set, confidential_notes="First note."))
     meeting = Meeting.objects.get()
     first = list(meeting.answers.all())
     edit = reverse("campaigns:meeting-edit", args=[campaign.pk, meeting.pk])
     answers = {f"answer_a{a.pk}": a.text for a in first} | {f"assessment_a{a.pk}": a.assessment for a in first}
+    teammate = f.UserFactory(role="Organizer", username="teammate")
+    Membership.objects.create(campaign=campaign, user=teammate)
+    client.force_login(teammate)
     client.post(edit, {**_data(question_set, confidential_notes="Second note."), **answers})
     meeting.refresh_from_db()
     assert meeting.confidential_notes == "First note.\n\nSecond note."
     client.post(edit, {**_data(question_set, confidential_notes=""), **answers})
     meeting.refresh_from_db()
     assert meeting.confidential_notes == "First note.\n\nSecond note."
+    # The author sees the whole note in the form, so what they send is the note.
+    client.force_login(organizer)
+    client.post(edit, {**_data(question_set, confidential_notes="Rewritten by the author."), **answers})
+    meeting.refresh_from_db()
+    assert meeting.confidential_notes == "Rewritten by the author."
 
 
 # --- query counts --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from campaigns.access import can_see_meeting_confidential, confidential_notes_to_save
 from campaigns.forms import MEETING_EARLIEST, MEETING_FUTURE_GRACE
 from campaigns.models import (
     Answer,
@@ -44,7 +45,7 @@ class MeetingSerializer(WebUrlMixin, ReadModelSerializer):
     )
     logged_by = UserRefSerializer(read_only=True, allow_null=True)
     confidential_notes = serializers.SerializerMethodField(
-        help_text="Only for the campaign's lead(s) and staff; null for everyone else."
+        help_text="Only for the campaign's lead(s), staff and the meeting's author; null for everyone else."
     )
 
     class Meta:
@@ -73,10 +74,10 @@ class MeetingSerializer(WebUrlMixin, ReadModelSerializer):
         read_only_fields = fields
 
     def get_confidential_notes(self, meeting) -> str | None:
-        campaign = self.context.get("campaign")
-        if campaign is not None and campaign.user_can_see_confidential:
-            return meeting.confidential_notes
-        return None
+        campaign, request = self.context.get("campaign"), self.context.get("request")
+        if campaign is None or request is None:
+            return None
+        return meeting.confidential_notes if can_see_meeting_confidential(request.user, campaign, meeting) else None
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -210,13 +211,8 @@ class MeetingInputSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
 
-        typed = data.pop("confidential_notes", None)
-        if campaign.user_can_see_confidential:
-            data["confidential_notes"] = typed
-        elif typed and typed.strip():
-            earlier = meeting.confidential_notes if meeting else ""
-            data["confidential_notes"] = f"{earlier}\n\n{typed.strip()}".strip()
-        else:
-            data["confidential_notes"] = None
+        data["confidential_notes"] = confidential_notes_to_save(
+            self.context["request"].user, campaign, meeting, data.pop("confidential_notes", None)
+        )
         data["draft"] = draft
         return data
