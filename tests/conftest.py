@@ -123,11 +123,12 @@ def _no_map_copy_from_earlier_tests():
 
 
 @pytest.fixture(autouse=True)
-def _two_factor_for_staff_in_browser_tests(request, settings):
+def _two_factor_for_staff_in_browser_tests(request):
     """Browser tests sign in through the real forms, so staff and admins take the second step there
     (tests/browser.py); the other tests sign in with force_login, which has none."""
     if request.node.get_closest_marker("browser"):
-        settings.TWO_FACTOR_REQUIRED_FOR_STAFF = True
+        # Asked for here only: made for every test, `settings` would be undone after the tests' own fixtures.
+        request.getfixturevalue("settings").TWO_FACTOR_REQUIRED_FOR_STAFF = True
 
 
 @pytest.fixture(autouse=True)
