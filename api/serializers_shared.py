@@ -50,6 +50,17 @@ class CurrentPolicySerializer(serializers.Serializer):
         read_only=True,
         help_text="What the state's laws add on top of the local level.",
     )
+    judicial_warrant = serializers.BooleanField(
+        source="current_judicial_warrant",
+        read_only=True,
+        allow_null=True,
+        help_text="Whether the jail holds people for ICE only on a judicial warrant (null: not known).",
+    )
+    fourth_amendment_risk = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="True when the jail honors all or some ICE holds without a judicial warrant (null: not known).",
+    )
     updated = serializers.DateField(source="policy_updated", read_only=True, allow_null=True)
 
 
@@ -183,10 +194,12 @@ class PolicyRecordSerializer(ReadModelSerializer):
             "jurisdiction",
             "dimension",
             "value",
+            "judicial_warrant",
             "effective_date",
             "source_url",
             "has_document",
             "note",
+            "is_demo",
             "agreement",
             "entered_by",
             "created_at",

@@ -101,7 +101,7 @@ class RecordsLawAdmin(admin.ModelAdmin):
 class JurisdictionAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "state", "kind", "fips", "population", "level", "current_287g", "policy_updated"]
-    list_filter = ["kind", "level", "current_287g", "is_legacy", "state__law_floor", "state"]
+    list_filter = ["kind", "level", "current_287g", "fourth_amendment_risk", "is_legacy", "state__law_floor", "state"]
     list_select_related = ["state"]
     search_fields = ["name", "short_name", "fips", "state__name", "state__postal"]
     autocomplete_fields = ["parent"]
@@ -113,6 +113,8 @@ class JurisdictionAdmin(admin.ModelAdmin):
         "current_jail_access",
         "current_bed_contract",
         "current_287g",
+        "current_judicial_warrant",
+        "fourth_amendment_risk",
         "policy_updated",
     ]
     fieldsets = [
@@ -178,7 +180,7 @@ class PolicyRecordAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     form = PolicyRecordAdminForm
     list_display = ["jurisdiction", "dimension", "value", "effective_date", "entered_by", "created_at"]
-    list_filter = ["dimension", "value", "jurisdiction__state"]
+    list_filter = ["dimension", "value", "judicial_warrant", "is_demo", "jurisdiction__state"]
     list_select_related = ["jurisdiction__state", "entered_by"]
     search_fields = ["jurisdiction__name", "jurisdiction__fips", "note", "source_url"]
     autocomplete_fields = ["jurisdiction"]

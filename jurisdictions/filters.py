@@ -14,6 +14,8 @@ from .selectors import jurisdiction_with_active_287g, jurisdiction_with_any_acti
 MAX_POPULATION = 2_000_000_000
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+RISK_CHOICES = [("yes", _("At risk")), ("no", _("Not at risk")), ("unknown", _("Not known"))]
+RISK_VALUES = {"yes": True, "no": False, "unknown": None}
 # The empty floor is "no statewide law"; it needs a non-empty code to be chosen in a form.
 FLOOR_CHOICES = [
     ("limits", StateFloor.LIMITS.label),
@@ -65,6 +67,12 @@ class JurisdictionFilter(StatePostalFilterSet):
     law_floor = django_filters.ChoiceFilter(
         label=_("State law"), choices=FLOOR_CHOICES, method="filter_law_floor", empty_label=_("Any")
     )
+    fourth_amendment = django_filters.ChoiceFilter(
+        label=_("Fourth Amendment risk"),
+        choices=RISK_CHOICES,
+        method="filter_fourth_amendment",
+        empty_label=_("Any"),
+    )
     population_min = PopulationFilter(
         label=_("Population from"), placeholder=_("min"), field_name="population", lookup_expr="gte"
     )
@@ -97,6 +105,12 @@ class JurisdictionFilter(StatePostalFilterSet):
 
     def filter_law_floor(self, queryset, name, value):
         return queryset.filter(state__law_floor="" if value == "none" else value)
+
+    def filter_fourth_amendment(self, queryset, name, value):
+        risk = RISK_VALUES[value]
+        if risk is None:
+            return queryset.filter(fourth_amendment_risk__isnull=True)
+        return queryset.filter(fourth_amendment_risk=risk)
 
     def filter_include_legacy(self, queryset, name, value):
         # Connecticut's old counties are hidden unless asked for: they would be counted twice otherwise.

@@ -79,6 +79,22 @@ def effective_date_error(effective_date):
     return None
 
 
+# A holds record's answer to "does the jail hold people for ICE only on a judicial warrant?"
+WARRANT_CHOICES = [
+    ("unknown", _("Not known")),
+    ("yes", _("Yes: only on a judicial warrant or a judge's order")),
+    ("no", _("No: an ICE detainer alone is enough")),
+]
+WARRANT_VALUES = {"unknown": None, "yes": True, "no": False}
+
+
+def judicial_warrant_error(dimension, judicial_warrant):
+    """A clear message when a record other than holds says something about warrants, else None."""
+    if judicial_warrant is not None and dimension != Dimension.HOLDS:
+        return _("Only a record of ICE holds says whether a judicial warrant is required; leave it as not known.")
+    return None
+
+
 class DimensionValueSelect(forms.Select):
     """The values grouped by dimension; each option carries its dimension so the page can hide the others."""
 
@@ -116,6 +132,18 @@ class PolicyRecordForm(forms.Form):
         label=_("Value"),
         choices=[("", "---------"), *PolicyValue.choices],
         widget=DimensionValueSelect,
+    )
+    judicial_warrant = forms.TypedChoiceField(
+        label=_("Holds only on a judicial warrant"),
+        choices=WARRANT_CHOICES,
+        coerce=WARRANT_VALUES.__getitem__,
+        required=False,
+        empty_value=None,
+        initial="unknown",
+        help_text=_(
+            "ICE holds only: does the jail keep someone for ICE only when a judge has signed a warrant or "
+            "order? An ICE detainer is not one."
+        ),
     )
     effective_date = forms.DateField(
         label=_("Effective date"),
@@ -168,6 +196,9 @@ class PolicyRecordForm(forms.Form):
             error = dimension_value_error(dimension, value)
             if error:
                 self.add_error("value", error)
+        warrant_error = judicial_warrant_error(dimension, cleaned.get("judicial_warrant"))
+        if warrant_error:
+            self.add_error("judicial_warrant", warrant_error)
         if (
             not cleaned.get("source_url")
             and not cleaned.get("source_document")
@@ -189,10 +220,12 @@ class PolicyRecordAdminForm(forms.ModelForm):
             "jurisdiction",
             "dimension",
             "value",
+            "judicial_warrant",
             "effective_date",
             "source_url",
             "source_document",
             "note",
+            "is_demo",
             "agreement",
         ]
 
@@ -217,4 +250,7 @@ class PolicyRecordAdminForm(forms.ModelForm):
             error = dimension_value_error(dimension, value)
             if error:
                 self.add_error("value", error)
+        warrant_error = judicial_warrant_error(dimension, cleaned.get("judicial_warrant"))
+        if warrant_error:
+            self.add_error("judicial_warrant", warrant_error)
         return cleaned

@@ -203,6 +203,11 @@ class Jurisdiction(ChoiceLabelsMixin, models.Model):
     current_jail_access = models.CharField(_("ICE jail access"), max_length=20, blank=True)
     current_bed_contract = models.CharField(_("jail-bed contract"), max_length=20, blank=True)
     current_287g = models.CharField(_("287(g)"), max_length=20, choices=Model287g.choices, blank=True)
+    # From the current holds record: whether the jail holds people for ICE only on a judicial warrant
+    # (None: not known), and from that and the holds value the Fourth Amendment flag of the map
+    # (selectors.compute_fourth_amendment_risk; None: not known).
+    current_judicial_warrant = models.BooleanField(_("holds only on a judicial warrant"), null=True, blank=True)
+    fourth_amendment_risk = models.BooleanField(_("Fourth Amendment risk"), null=True, blank=True)
     policy_updated = models.DateField(_("policy last changed"), null=True, blank=True)
 
     class Meta:
@@ -222,6 +227,7 @@ class Jurisdiction(ChoiceLabelsMixin, models.Model):
             models.Index(fields=["level", "name"], name="jur_level_idx"),
             models.Index(fields=["current_287g", "name"], name="jur_287g_idx"),
             models.Index(fields=["-population"], name="jur_population_idx"),
+            models.Index(fields=["fourth_amendment_risk", "name"], name="jur_fourth_amendment_idx"),
         ]
 
     def __str__(self):
@@ -417,9 +423,19 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
     value = models.CharField(_("value"), max_length=20, choices=PolicyValue.choices)
     effective_date = models.DateField(_("effective"))
+    # Holds records only: does the jail hold someone for ICE only on a judicial warrant or a judge's
+    # order? True yes, False no (an ICE detainer alone is enough), None not known.
+    judicial_warrant = models.BooleanField(
+        _("holds only on a judicial warrant"),
+        null=True,
+        blank=True,
+        help_text=_("Does the jail hold someone for ICE only when a judge has signed a warrant or order?"),
+    )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_document = models.FileField(_("source document"), upload_to=policy_document_path, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Synthetic records made by seed_demo (and seed_bench): the open data says so on every row.
+    is_demo = models.BooleanField(_("demo data"), default=False)
     agreement = models.ForeignKey(
         Agreement287g,
         on_delete=models.CASCADE,
@@ -444,6 +460,11 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
         verbose_name_plural = _("policy records")
         constraints = [
             models.CheckConstraint(condition=_dimension_value_condition(), name="policyrecord_value_fits_dimension"),
+            models.CheckConstraint(
+                condition=Q(dimension="holds") | Q(judicial_warrant__isnull=True),
+                name="policyrecord_warrant_only_on_holds",
+                violation_error_message=_("Only a record of ICE holds says whether a judicial warrant is required."),
+            ),
             models.UniqueConstraint(
                 fields=["agreement", "value", "effective_date"],
                 condition=Q(agreement__isnull=False),

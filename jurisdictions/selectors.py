@@ -42,6 +42,26 @@ def compute_level(*, holds, notifications, jail_access):
     return PolicyLevel.NO_HOLDS_NO_ACCESS
 
 
+# Holds that a jail honors: with no judicial warrant behind them, each one is a new arrest.
+HONORED_HOLDS = (PolicyValue.HONORS_ALL, PolicyValue.HONORS_SOME)
+
+
+def compute_fourth_amendment_risk(*, holds, judicial_warrant):
+    """True when the jail may be holding people in violation of the Fourth Amendment; None when not known.
+
+    An ICE detainer is an administrative request, not a warrant: a jail that honors all or some holds
+    without requiring a judicial warrant or a judge's order detains people without probable cause
+    found by a judge. A jail that honors none is not at risk, nor one that honors them only on a
+    judicial warrant; without a holds record, or with honored holds and the warrant rule unknown, the
+    risk is unknown.
+    """
+    if holds == PolicyValue.HONORS_NONE:
+        return False
+    if holds not in HONORED_HOLDS or judicial_warrant is None:
+        return None
+    return not judicial_warrant
+
+
 def compute_floor(effects):
     """The state-law floor from the effects of a state's laws."""
     effects = set(effects)
@@ -156,11 +176,19 @@ MAP_LEVELS = [
 MAP_FLOORS = [StateFloor.LIMITS, StateFloor.MANDATES, StateFloor.MIXED]
 
 
-def map_data():
-    """Every county's level, 287(g) model and state-law floor for the public map, in three queries.
+# What each county's row of the map JSON holds, in order (the JSON names them in "columns").
+MAP_COUNTY_COLUMNS = ["name", "level", "model287g", "population", "id", "legacy", "fourth_amendment_risk"]
 
-    Only codes, names and numbers: labels are translated by the page, so one cached copy serves every
-    language. Nothing about campaigns is read here, because the map may be public.
+
+def map_data():
+    """Every county's level, 287(g) model, Fourth Amendment flag and state-law floor for the public map, in
+    three queries.
+
+    Each county is a row of MAP_COUNTY_COLUMNS: its level and 287(g) model as indexes into "levels" and
+    "models287g" (-1: none), `legacy` 1 for Connecticut's former counties, and `fourth_amendment_risk`
+    true, false or null (unknown). Only codes, names and numbers: labels are translated by the page, so
+    one cached copy serves every language. Nothing about campaigns is read here, because the map may be
+    public.
     """
     level_index = {level.value: i for i, level in enumerate(MAP_LEVELS)}
     model_index = {model: i for i, model in enumerate(MODEL_287G_RANK)}
@@ -179,10 +207,10 @@ def map_data():
     rows = (
         Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY)
         .order_by("fips")
-        .values_list("fips", "name", "level", "current_287g", "population", "pk", "is_legacy")
+        .values_list("fips", "name", "level", "current_287g", "population", "pk", "is_legacy", "fourth_amendment_risk")
     )
     unknown = level_index[PolicyLevel.UNKNOWN]
-    for fips, name, level, model, population, pk, is_legacy in rows:
+    for fips, name, level, model, population, pk, is_legacy, risk in rows:
         counties[fips] = [
             name,
             level_index.get(level, unknown),
@@ -190,9 +218,11 @@ def map_data():
             population,
             pk,
             int(is_legacy),
+            risk,
         ]
     return {
-        "version": 1,
+        "version": 2,
+        "columns": MAP_COUNTY_COLUMNS,
         "levels": [level.value for level in MAP_LEVELS],
         "models287g": [model.value for model in MODEL_287G_RANK],
         "floors": [floor.value for floor in MAP_FLOORS],

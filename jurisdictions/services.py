@@ -11,6 +11,7 @@ from .models import Agreement287g, Dimension, Jurisdiction, PolicyRecord, Policy
 from .selectors import (
     agreement_dates,
     compute_floor,
+    compute_fourth_amendment_risk,
     compute_level,
     current_policy_values,
     strongest_287g_model,
@@ -71,6 +72,11 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids):
                 notifications=fields["current_notifications"],
                 jail_access=fields["current_jail_access"],
             )
+            holds_record = current.get(Dimension.HOLDS)
+            fields["current_judicial_warrant"] = holds_record.judicial_warrant if holds_record else None
+            fields["fourth_amendment_risk"] = compute_fourth_amendment_risk(
+                holds=fields["current_holds"], judicial_warrant=fields["current_judicial_warrant"]
+            )
             fields["policy_updated"] = max(dates) if dates else None
             if any(getattr(jurisdiction, name) != value for name, value in fields.items()):
                 for name, value in fields.items():
@@ -112,13 +118,23 @@ def states_refresh_floor(*, states=None):
 
 @transaction.atomic
 def policy_record_create(
-    *, jurisdiction, dimension, value, effective_date, user=None, source_url="", source_document=None, note=""
+    *,
+    jurisdiction,
+    dimension,
+    value,
+    effective_date,
+    user=None,
+    source_url="",
+    source_document=None,
+    note="",
+    judicial_warrant=None,
 ):
     record = PolicyRecord(
         jurisdiction=jurisdiction,
         dimension=dimension,
         value=value,
         effective_date=effective_date,
+        judicial_warrant=judicial_warrant,
         source_url=source_url,
         note=note,
         entered_by=user,

@@ -62,6 +62,12 @@ def _map_strings():
         "model287g": _("287(g)"),
         "no287g": _("No active agreement"),
         "stateLaw": _("State law"),
+        "fourth": _("Fourth Amendment"),
+        "fourthValues": {
+            "true": _("At risk: honors ICE holds without a judicial warrant"),
+            "false": _("Not at risk"),
+            "null": _("Not known"),
+        },
         "open": _("Open the county page"),
         "legacy": _(
             "Former Connecticut county: Connecticut has had no county government since 1960. "
