@@ -114,7 +114,25 @@ class RecordsLawSerializer(ReadModelSerializer):
 class OfficialSerializer(ReadModelSerializer):
     class Meta:
         model = Official
-        fields = ["id", "name", "title", "district", "email", "phone", "term_end", "next_election", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "office",
+            "title",
+            "district",
+            "party",
+            "email",
+            "phone",
+            "website",
+            "term_start",
+            "term_end",
+            "next_election",
+            "is_active",
+            "source",
+            "source_url",
+            "verified_on",
+            "is_demo",
+        ]
         read_only_fields = fields
 
 

@@ -128,7 +128,7 @@ class OfficialInline(admin.TabularInline):
     formfield_overrides = URL_FIELDS
     model = Official
     extra = 0
-    fields = ["name", "title", "district", "email", "phone", "term_start", "term_end", "next_election", "is_active"]
+    fields = ["name", "office", "title", "district", "party", "term_start", "term_end", "next_election", "is_active"]
 
 
 @admin.register(Agency)
@@ -145,8 +145,8 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(Official)
 class OfficialAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
-    list_display = ["name", "title", "district", "agency", "next_election", "is_active"]
-    list_filter = ["is_active", "agency__kind", "agency__state"]
+    list_display = ["name", "office", "title", "district", "agency", "next_election", "is_active", "is_demo"]
+    list_filter = ["office", "is_active", "is_demo", "agency__kind", "agency__state"]
     list_select_related = ["agency"]
     search_fields = ["name", "title", "email", "agency__name"]
     autocomplete_fields = ["agency"]

@@ -1,5 +1,8 @@
 """Reads of jurisdiction data: the one place the overall policy level is computed."""
 
+import calendar
+import datetime
+
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 
 from .models import (
@@ -322,3 +325,45 @@ def jurisdiction_page(pk):
         raise Jurisdiction.DoesNotExist
     prefetch_related_objects([jurisdiction], *_detail_prefetches())
     return jurisdiction, [row for row in rows if row.pk != pk]
+
+
+# --- officials -------------------------------------------------------------------------------------
+
+# How far ahead the dashboards and digests look for elections in the counties of a reader's campaigns.
+UPCOMING_ELECTION_MONTHS = 12
+
+
+def months_after(day, months):
+    """The same day `months` months later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def official_list(*, base=None):
+    """Officials with their agency, its county and state: one query for a page of them."""
+    qs = base if base is not None else Official.objects.all()
+    return qs.select_related("agency__state", "agency__jurisdiction")
+
+
+def official_list_ordered(qs, *, by_election=False):
+    """The directory's order: by state, county, office and name; soonest election first when asked."""
+    order = ["agency__state__name", "agency__jurisdiction__name", "office", "district", "name", "pk"]
+    if by_election:
+        order = [F("next_election").asc(nulls_last=True), *order]
+    return qs.order_by(*order)
+
+
+def official_page(pk):
+    """An official with their agency, its county and state; Official.DoesNotExist when none."""
+    return official_list().get(pk=pk)
+
+
+def upcoming_elections(*, jurisdictions, today, until):
+    """Officials in office whose next election falls from `today` to `until`, in the agencies of
+    `jurisdictions` (ids, or a query of ids), soonest first: one query."""
+    return (
+        official_list(base=Official.objects.filter(is_active=True, next_election__range=(today, until)))
+        .filter(agency__jurisdiction__in=jurisdictions)
+        .order_by("next_election", "agency__jurisdiction__name", "office", "district", "name", "pk")
+    )

@@ -233,3 +233,11 @@ def agreement_delete(*, agreement):
     agreement.delete()
     if jurisdiction_id:
         jurisdictions_refresh_policy(jurisdiction_ids=[jurisdiction_id])
+
+
+@transaction.atomic
+def official_save(*, official):
+    """Save a new or edited official (staff's form, the admin); the model's checks run first."""
+    official.full_clean()
+    official.save()
+    return official

@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "LetterStatusEnum": "campaigns.models.Letter.Status",
         "JurisdictionKindEnum": "jurisdictions.models.Jurisdiction.Kind",
         "AgencyKindEnum": "jurisdictions.models.Agency.Kind",
+        "OfficeEnum": "jurisdictions.models.Office",
         "AgreementStatusEnum": "jurisdictions.models.Agreement287g.Status",
         "StateFloorEnum": "jurisdictions.models.StateFloor",
         "ResourceKindEnum": "resources.models.Kind",

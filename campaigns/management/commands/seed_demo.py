@@ -16,6 +16,7 @@ from django.utils import timezone
 from campaigns import demo as campaigns_demo
 from core import roles
 from core.importing import KeepHelpLayout
+from jurisdictions import demo as jurisdictions_demo
 from jurisdictions.models import (
     Agency,
     Agreement287g,
@@ -46,8 +47,9 @@ DEMO_USERS = [
     ("organizer3", "Mei", "Chen", roles.ORGANIZER),
 ]
 # Each app's demo data (<app>/demo.py), in the order they depend on each other: the campaigns draft
-# letters from the library's samples and are assigned its resources.
-DEMO_STEPS = [resources_demo.seed_demo, campaigns_demo.seed_demo]
+# letters from the library's samples and are assigned its resources, and give the officials of their
+# counties before the invented sheriffs fill the offices that have none.
+DEMO_STEPS = [resources_demo.seed_demo, campaigns_demo.seed_demo, jurisdictions_demo.seed_demo]
 
 
 def _data_rows(path):
