@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api import views_web as api_views_web
 from core import views as core_views
+from jurisdictions import views_map as jurisdiction_map_views
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jurisdictions/", include("jurisdictions.urls")),
+    path("embed/map/", jurisdiction_map_views.embed_map, name="embed-map"),
     path("campaigns/", include("campaigns.urls")),
     path("resources/", include("resources.urls")),
     path("resources/", include("campaigns.urls_assignments")),
