@@ -41,6 +41,7 @@ from campaigns.models import OPEN_REQUEST_STATUSES, Answer, Deadline, Goal, Meet
 from campaigns.selectors import campaign_status_rows
 from campaigns.views_lists import LIST_ROWS
 from core import xlsx
+from core.cells import escape_formula
 from core.queries import count_of
 from jurisdictions import selectors as jurisdiction_selectors
 from jurisdictions.filters import JurisdictionFilter
@@ -53,7 +54,6 @@ from resources.models import Kind, Language, Resource
 CHUNK_SIZE = 2000
 # Rows gathered before a piece of the CSV is sent: small enough to stream, large enough to be quick.
 CSV_BATCH_ROWS = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = ("csv", "xlsx")
 
 TEXT, NUMBER, DAY, MOMENT, CLOCK, FLAG = "text", "number", "date", "datetime", "time", "bool"
@@ -65,13 +65,6 @@ class BadFilters(Exception):
     def __init__(self, errors):
         super().__init__("bad filters")
         self.errors = errors
-
-
-def escape_formula(value):
-    """Text a spreadsheet would take for a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 # --- columns -------------------------------------------------------------------------------------
