@@ -43,17 +43,47 @@ def _flag(value):
     return "" if value is None else ("true" if value else "false")
 
 
+# What is read of each current record.
+RECORD_FIELDS = (
+    "pk",
+    "value",
+    "effective_date",
+    "source_url",
+    "source_document",
+    "is_demo",
+    "created_at",
+    "judicial_warrant",
+)
+COUNTY_FIELDS = (
+    "pk",
+    "fips",
+    "name",
+    "county_type",
+    "is_legacy",
+    "population",
+    "population_year",
+    "level",
+    "current_287g",
+    "fourth_amendment_risk",
+    "policy_updated",
+    "state_id",
+    "state__postal",
+    "state__name",
+    "state__law_floor",
+)
+
+
 def _record(record, document_url):
     """A dimension's current record as the open data gives it (None when there is none)."""
     if record is None:
         return None
-    source = record.source_url or (document_url(record.pk) if record.source_document else "")
+    source = record["source_url"] or (document_url(record["pk"]) if record["source_document"] else "")
     return {
-        "value": record.value,
-        "effective_date": record.effective_date.isoformat(),
+        "value": record["value"],
+        "effective_date": record["effective_date"].isoformat(),
         "source": source,
-        "demo": record.is_demo,
-        "entered": record.created_at.date().isoformat(),
+        "demo": record["is_demo"],
+        "entered": record["created_at"].date().isoformat(),
     }
 
 
@@ -66,15 +96,15 @@ def county_rows(*, absolute):
         laws.setdefault(state_id, []).append({"title": title, "effect": effect, "source": source_url})
     detail = absolute(reverse("jurisdictions:detail", args=[999_999_999])).replace("999999999", "{}")
     document = absolute(reverse("jurisdictions:policy-document", args=[999_999_999])).replace("999999999", "{}")
-    counties = Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY).select_related("state").order_by("fips")
+    counties = Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY).order_by("fips").values(*COUNTY_FIELDS)
     last_fips = ""
     while True:
         chunk = list(counties.filter(fips__gt=last_fips)[:CHUNK_SIZE])
         if not chunk:
             return
-        last_fips = chunk[-1].fips
-        ids = [county.pk for county in chunk]
-        records = current_policy_values(ids)
+        last_fips = chunk[-1]["fips"]
+        ids = [county["pk"] for county in chunk]
+        records = current_policy_values(ids, fields=RECORD_FIELDS)
         agreements = {}
         for row in (
             Agreement287g.objects.filter(jurisdiction_id__in=ids)
@@ -102,31 +132,31 @@ def county_rows(*, absolute):
                 }
             )
         for county in chunk:
-            current = records.get(county.pk, {})
+            current = records.get(county["pk"], {})
             dimensions = {
                 dimension.value: _record(current.get(dimension), document.format) for dimension in RECORD_DIMENSIONS
             }
             holds = current.get(Dimension.HOLDS)
             yield {
-                "fips": county.fips,
-                "name": county.name,
-                "state": county.state.postal,
-                "state_name": county.state.name,
-                "county_type": county.county_type,
-                "former_county": county.is_legacy,
-                "population": county.population,
-                "population_year": county.population_year,
-                "level": county.level,
-                "state_law_floor": county.state.law_floor or "none",
-                "state_laws": laws.get(county.state_id, []),
+                "fips": county["fips"],
+                "name": county["name"],
+                "state": county["state__postal"],
+                "state_name": county["state__name"],
+                "county_type": county["county_type"],
+                "former_county": county["is_legacy"],
+                "population": county["population"],
+                "population_year": county["population_year"],
+                "level": county["level"],
+                "state_law_floor": county["state__law_floor"] or "none",
+                "state_laws": laws.get(county["state_id"], []),
                 "policy": dimensions,
-                "judicial_warrant": holds.judicial_warrant if holds else None,
-                "fourth_amendment_risk": county.fourth_amendment_risk,
-                "model_287g": county.current_287g,
-                "agreements_287g": agreements.get(county.pk, []),
-                "policy_updated": county.policy_updated.isoformat() if county.policy_updated else None,
+                "judicial_warrant": holds["judicial_warrant"] if holds else None,
+                "fourth_amendment_risk": county["fourth_amendment_risk"],
+                "model_287g": county["current_287g"],
+                "agreements_287g": agreements.get(county["pk"], []),
+                "policy_updated": county["policy_updated"].isoformat() if county["policy_updated"] else None,
                 "demo_data": any(record and record["demo"] for record in dimensions.values()),
-                "page": detail.format(county.pk),
+                "page": detail.format(county["pk"]),
             }
 
 

@@ -85,14 +85,24 @@ def strongest_287g_model(models):
     return ""
 
 
-def current_policy_values(jurisdiction_ids):
-    """{jurisdiction id: {dimension: latest PolicyRecord}} in one query, the 287(g) dimension included."""
+def current_policy_values(jurisdiction_ids, *, fields=None):
+    """{jurisdiction id: {dimension: latest PolicyRecord}} in one query, the 287(g) dimension included.
+
+    With `fields`, each latest record is a dict of those fields (with jurisdiction_id and dimension):
+    lighter when thousands of counties are read at once (the open data).
+    """
     records = PolicyRecord.objects.filter(jurisdiction_id__in=jurisdiction_ids).order_by(
         "jurisdiction_id", "dimension", "-effective_date", "-created_at", "-pk"
     )
+    if fields is not None:
+        records = records.values("jurisdiction_id", "dimension", *fields)
     current = {}
     for record in records:
-        current.setdefault(record.jurisdiction_id, {}).setdefault(record.dimension, record)
+        if fields is None:
+            jurisdiction_id, dimension = record.jurisdiction_id, record.dimension
+        else:
+            jurisdiction_id, dimension = record["jurisdiction_id"], record["dimension"]
+        current.setdefault(jurisdiction_id, {}).setdefault(dimension, record)
     return current
 
 

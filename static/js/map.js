@@ -34,7 +34,7 @@
     .attr("width", 4)
     .attr("height", 4)
     .attr("patternTransform", "rotate(45)");
-  hatch.append("rect").attr("class", "map-fourth-hatch-line").attr("width", 1.6).attr("height", 4);
+  hatch.append("rect").attr("class", "map-fourth-hatch-line").attr("width", 1.1).attr("height", 4);
   var fourthLayer = zoomLayer.append("g").attr("class", "map-fourth").attr("display", "none");
   var floorLayer = zoomLayer.append("g").attr("class", "map-floors");
   var markLayer = zoomLayer.append("g").attr("class", "map-287g");
