@@ -297,7 +297,7 @@ def test_anonymous_readers_get_the_newest_public_advisory(client, advisories):
     assert "members only" not in body and "2016" not in body
 
 
-@pytest.mark.parametrize("role", ["organizer", "staff", "admin"])
+@pytest.mark.parametrize("role", ["organizer", "other_organizer", "staff", "admin"])
 def test_signed_in_readers_get_the_newest_advisory_they_may_see(client, request, advisories, role):
     client.force_login(request.getfixturevalue(role))
     body = client.get(ANALYSIS_URL).content.decode()
@@ -393,3 +393,21 @@ def test_demo_warrant_answers_come_once_and_refresh_the_counties(county):
     at_risk = PolicyRecord.objects.filter(judicial_warrant=False).values("jurisdiction_id")
     assert Jurisdiction.objects.filter(pk__in=at_risk, fourth_amendment_risk=True).count() == at_risk.count()
     assert seed_demo_warrants() == 0  # a second run changes nothing
+
+
+def test_the_admin_form_refuses_a_warrant_answer_on_another_dimension(county):
+    from jurisdictions.forms import PolicyRecordAdminForm
+
+    data = {
+        "jurisdiction": county.pk,
+        "dimension": "jail_access",
+        "value": "yes",
+        "judicial_warrant": "true",
+        "effective_date": "2024-01-01",
+        "source_url": "https://example.org",
+    }
+    form = PolicyRecordAdminForm(data)
+    assert not form.is_valid()
+    assert "Only a record of ICE holds" in " ".join(form.errors["judicial_warrant"])
+    data.update(dimension="holds", value="honors_all")
+    assert PolicyRecordAdminForm(data).is_valid()
