@@ -205,6 +205,7 @@ class BenchBuilder(ActivityMixin):
                         value=value,
                         effective_date=effective,
                         note=BENCH_NOTE,
+                        is_demo=True,
                         created_at=aware(effective, 12),
                     ),
                 )

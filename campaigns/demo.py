@@ -11,13 +11,14 @@ Idempotent: a campaign whose name exists is left alone, so a second run changes 
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from jurisdictions.models import Agency, Dimension, Jurisdiction, Official, PolicyValue
+from jurisdictions.demo import demo_term, next_election_day
+from jurisdictions.models import ELECTED_OFFICES, Agency, Dimension, Jurisdiction, Office, Official, PolicyValue
 from jurisdictions.naming import agency_name_key
 from resources.demo import DEMO_URL, seed_resources_demo
 from resources.models import Kind, Resource
@@ -43,6 +44,7 @@ from .services import assignments as assignment_services
 
 DEMO_SEED = 2026
 DEMO_SUMMARY_PREFIX = "Demo campaign (synthetic data): "
+DEMO_OFFICIAL_SOURCE = "Demo data: an invented official of a demo campaign, with an invented term and election"
 
 FIRST_NAMES = [
     "Dana",
@@ -310,10 +312,22 @@ def _agency(jurisdiction, kind, name):
     return agency
 
 
-def _official(agency, name, title, district=""):
-    official, _ = Official.objects.get_or_create(
-        agency=agency, name=name, defaults={"title": title, "district": district}
-    )
+def _official(agency, name, title, office, district="", today=None):
+    """An invented official of the demo (marked so), with an invented term and next election.
+
+    Sheriffs are on a four-year cycle; board members on staggered ones, the even districts' seats up
+    at the next November election, so the dashboards and digests have upcoming elections to show.
+    """
+    today = today or timezone.localdate()
+    defaults = {"title": title, "office": office, "district": district, "is_demo": True, "source": DEMO_OFFICIAL_SOURCE}
+    if office in ELECTED_OFFICES:
+        if office == Office.BOARD_MEMBER and district and int(district) % 2 == 0:
+            vote = next_election_day(today)
+            start, end = date(vote.year - 4, 12, 1), date(vote.year, 11, 30)
+        else:
+            start, end, vote = demo_term(today, years=4, cycle_year=2024)
+        defaults.update(term_start=start, term_end=end, next_election=vote)
+    official, _ = Official.objects.get_or_create(agency=agency, name=name, defaults=defaults)
     return official
 
 
@@ -340,11 +354,11 @@ class _Builder:
         board = _agency(jurisdiction, spec.board_kind, spec.board_name)
         counsel = _agency(jurisdiction, Agency.Kind.COUNTY_COUNSEL, f"{county} Attorney's Office")
         names = self.names(7)
-        sheriff = _official(sheriff_office, names[0], "Sheriff")
-        counsel_official = _official(counsel, names[1], "County Attorney")
+        sheriff = _official(sheriff_office, names[0], "Sheriff", Office.SHERIFF)
+        counsel_official = _official(counsel, names[1], "County Attorney", Office.COUNTY_COUNSEL)
         member_count = min(spec.seats, 5)
         members = [
-            _official(board, names[2 + i], f"Member, District {i + 1}", district=str(i + 1))
+            _official(board, names[2 + i], f"Member, District {i + 1}", Office.BOARD_MEMBER, district=str(i + 1))
             for i in range(member_count)
         ]
 

@@ -20,6 +20,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from core.roles import ADMIN, ORGANIZER, STAFF
+from jurisdictions.models import Official
+from jurisdictions.selectors import UPCOMING_ELECTION_MONTHS, months_after
 
 from .models import (
     OUTCOME_STAGES,
@@ -33,6 +35,7 @@ from .models import (
     Stage,
     StageChange,
 )
+from .selectors import campaign_counties
 
 UPCOMING_DAYS = 14
 STALE_DAYS = 30
@@ -108,6 +111,9 @@ class Digest:
     summary: list | None = None  # admins: one row per campaign with something to report
     summary_more: int = 0
     stage_counts: list | None = None  # admins: (stage label, count)
+    # Elections due within UPCOMING_ELECTION_MONTHS in the counties of the reader's campaigns: shown
+    # with the news, never a reason on their own to send a digest (they do not change week to week).
+    elections: Section = field(default_factory=Section)
 
     @property
     def sections(self):
@@ -372,11 +378,64 @@ def _window(r):
     return (r.campaign_ids, r.start, r.end, r.today, r.first_day)
 
 
+class _Elections:
+    """The elections of a batch: light rows of every official in office whose election falls in some
+    recipient's horizon, in the counties of the batch's campaigns, and those counties by campaign (two
+    queries); then the officials some digest shows, read in full once (one more)."""
+
+    def __init__(self, recipients):
+        if any(r.campaign_ids is None for r in recipients):
+            campaigns = Campaign.objects.all()
+        else:
+            campaigns = Campaign.objects.filter(pk__in=set().union(*(r.campaign_ids for r in recipients)))
+        self.counties = defaultdict(set)
+        for pk, place, county in campaigns.values_list("pk", "jurisdiction_id", "jurisdiction__parent_id"):
+            self.counties[pk].update({place, county} - {None})
+        first = min(r.today for r in recipients)
+        last = months_after(max(r.today for r in recipients), UPCOMING_ELECTION_MONTHS)
+        self.rows = list(
+            Official.objects.filter(
+                is_active=True,
+                next_election__range=(first, last),
+                agency__jurisdiction__in=campaign_counties(campaigns),
+            )
+            .order_by("next_election", "agency__jurisdiction__name", "office", "district", "name", "pk")
+            .values_list("pk", "agency__jurisdiction_id", "next_election", named=True)
+        )
+        self.officials = {}
+
+    def picks(self, r):
+        """The light rows of the recipient's elections, soonest first."""
+        today, until = r.today, months_after(r.today, UPCOMING_ELECTION_MONTHS)
+        places = None
+        if r.campaign_ids is not None:
+            places = set().union(*(self.counties.get(pk, ()) for pk in r.campaign_ids))
+        return [
+            row
+            for row in self.rows
+            if today <= row.next_election <= until and (places is None or row.agency__jurisdiction_id in places)
+        ]
+
+    def read(self, all_picks):
+        shown = {row.pk for picks in all_picks for row in picks[:MAX_ITEMS]}
+        if shown:
+            self.officials = Official.objects.select_related("agency__jurisdiction", "agency__state").in_bulk(shown)
+
+    def section(self, r, picks, more_url):
+        items = []
+        for row in picks[:MAX_ITEMS]:
+            official = self.officials.get(row.pk)
+            if official is not None:
+                url = absolute_url(official.get_absolute_url())
+                items.append(Line(official, url, "", (row.next_election - r.today).days))
+        return Section(items=items, total=len(picks), more_url=more_url)
+
+
 def build_digests(recipients, *, now):
     """{user id: Digest} for every recipient.
 
-    Seven queries read the light rows of the whole batch, seven more the rows the digests show, and
-    three the admins' table; users of the same scope and window share their sections.
+    Seven queries read the light rows of the whole batch, seven more the rows the digests show, three
+    the admins' table and three the elections; users of the same scope and window share their sections.
     """
     recipients = list(recipients)
     if not recipients:
@@ -395,9 +454,20 @@ def build_digests(recipients, *, now):
     }
     admins = [r for r in recipients if r.role == ADMIN]
     tables = _summaries({_window(r): picks[_window(r)] for r in admins}, lines) if admins else {}
+    elections = _Elections(recipients)
+    election_picks = {}
+    for r in recipients:
+        if _window(r) not in election_picks:
+            election_picks[_window(r)] = elections.picks(r)
+    elections.read(election_picks.values())
+    officials_url = absolute_url(reverse("jurisdictions:officials")) + f"?election_within={UPCOMING_ELECTION_MONTHS}"
+    election_sections = {}
     built = {}
     for r in recipients:
-        digest = Digest(recipient=r, **sections[_window(r)])
+        window = _window(r)
+        if window not in election_sections:
+            election_sections[window] = elections.section(r, election_picks[window], officials_url)
+        digest = Digest(recipient=r, elections=election_sections[window], **sections[window])
         if r.role == ADMIN:
             digest.summary, digest.summary_more, digest.stage_counts = tables[_window(r)]
         built[r.user.pk] = digest

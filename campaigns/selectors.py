@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 from core.queries import count_of, ids_of, split_ids
-from jurisdictions.models import Agreement287g, StateLaw
+from jurisdictions.models import Agreement287g, Jurisdiction, StateLaw
 
 from .models import (
     OUTCOME_STAGES,
@@ -56,6 +56,14 @@ def _today() -> date:
 
 def open_overdue_deadlines(today: date | None = None) -> QuerySet[Deadline]:
     return Deadline.objects.filter(campaign=OuterRef("pk"), status=Deadline.Status.OPEN, due_date__lt=today or _today())
+
+
+def campaign_counties(campaigns: QuerySet[Campaign]) -> QuerySet[Jurisdiction, Any]:
+    """The ids of the places of these campaigns and, for a city, of its county, as one subquery: where the
+    dashboards and digests look for upcoming elections."""
+    return Jurisdiction.objects.filter(
+        Q(pk__in=campaigns.values("jurisdiction_id")) | Q(pk__in=campaigns.values("jurisdiction__parent_id"))
+    ).values("pk")
 
 
 def campaign_list(*, base: QuerySet[Campaign]) -> QuerySet[Campaign]:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from api import views_web as api_views_web
 from core import views as core_views
+from jurisdictions import views_map as jurisdiction_map_views
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jurisdictions/", include("jurisdictions.urls")),
+    path("embed/map/", jurisdiction_map_views.embed_map, name="embed-map"),
     path("campaigns/", include("campaigns.urls")),
     path("resources/", include("resources.urls")),
     path("resources/", include("campaigns.urls_assignments")),

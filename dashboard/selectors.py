@@ -33,8 +33,9 @@ from campaigns.models import (
     Stage,
     StageChange,
 )
-from campaigns.selectors import QUIET_DAYS, campaign_list, quiet_filter
+from campaigns.selectors import QUIET_DAYS, campaign_counties, campaign_list, quiet_filter
 from campaigns.templatetags.campaign_tags import STAGE_CLASSES
+from jurisdictions.selectors import UPCOMING_ELECTION_MONTHS, months_after, upcoming_elections
 
 
 def short_date(day: date | datetime) -> str:
@@ -74,7 +75,7 @@ DEADLINE_ROW_FIELDS = ("pk", "title", "due_date", "due_time", "owner_id", "campa
 
 
 def organizer_dashboard(user: User, *, now: datetime | None = None) -> dict[str, Any]:
-    """What an organizer's week needs, in six queries whatever the numbers of campaigns and rows."""
+    """What an organizer's week needs, in seven queries whatever the numbers of campaigns and rows."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     # Their campaigns' names by id, read once: every panel is then read by those ids, off each table's
@@ -126,9 +127,13 @@ def organizer_dashboard(user: User, *, now: datetime | None = None) -> dict[str,
         .order_by("-assigned_at", "-pk"),
         NEW_ASSIGNMENT_ROWS,
     )
+    elections, elections_more = upcoming_election_rows(mine, today=today)
     return {
         "today": today,
         "week_end": today + timedelta(days=WEEK_DAYS),
+        "elections": elections,
+        "elections_more": elections_more,
+        "election_months": UPCOMING_ELECTION_MONTHS,
         "campaigns": _my_campaign_rows(campaigns),
         "campaigns_more": campaigns_more,
         "deadlines": deadline_rows(deadlines, today=today, names=names),
@@ -142,6 +147,46 @@ def organizer_dashboard(user: User, *, now: datetime | None = None) -> dict[str,
         "assignments_more": assignments_more,
         "quiet_days": QUIET_DAYS,
     }
+
+
+# --- elections in the counties of the reader's campaigns ---------------------------------------------
+
+ELECTION_ROWS = 10
+
+
+def upcoming_election_rows(campaigns: QuerySet[Campaign], *, today: date) -> tuple[list[Any], bool]:
+    """(rows, more?) of the elections due within UPCOMING_ELECTION_MONTHS in the counties of `campaigns`,
+    soonest first: one query."""
+    elections, more = _capped(
+        upcoming_elections(
+            jurisdictions=campaign_counties(campaigns),
+            today=today,
+            until=months_after(today, UPCOMING_ELECTION_MONTHS),
+        ),
+        ELECTION_ROWS,
+    )
+    officials: list[Any] = list(elections)  # each with its next election (the query's filter)
+    dates = _Once(lambda day: date_format(day, "DATE_FORMAT"))
+    official_path, county_path = path_maker("jurisdictions:official"), path_maker("jurisdictions:detail")
+    return [
+        {
+            "pk": str(official.pk),
+            "url": official_path(official.pk),
+            "name": official.name,
+            "title": official.display_title,
+            "demo": official.is_demo,
+            "where": (
+                f"{official.agency.jurisdiction.name}, {official.agency.state.postal}"
+                if official.agency.jurisdiction_id
+                else official.agency.state.postal
+            ),
+            "county_url": county_path(official.agency.jurisdiction_id) if official.agency.jurisdiction_id else "",
+            "date": dates[official.next_election],
+            "iso": official.next_election.isoformat(),
+            "days": (official.next_election - today).days,
+        }
+        for official in officials
+    ], more
 
 
 # The organizer's panels as the dicts their rows print: every string made once, one reverse() a panel.

@@ -24,6 +24,7 @@ from campaigns.models import Campaign
 from core.access import sign_in_required
 from core.roles import is_staff_member
 from jurisdictions.models import PolicyLevel
+from jurisdictions.selectors import UPCOMING_ELECTION_MONTHS
 
 from . import exports, selectors
 
@@ -60,6 +61,8 @@ def _staff_dashboard(request, now):
     # The figures have counted the campaigns in the table: no COUNT query for its pages.
     page = CountedPaginator(rows, STATUS_PAGE_SIZE, count=figures["total"]).get_page(request.GET.get("page"))
     my_deadlines, my_deadlines_more = selectors.my_open_deadlines(request.user, today=today)
+    # Elections in the counties of the campaigns the table shows (every campaign, unless filtered).
+    elections, elections_more = selectors.upcoming_election_rows(base, today=today)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -77,6 +80,9 @@ def _staff_dashboard(request, now):
         "figures": figures,
         "my_deadlines": selectors.deadline_rows(my_deadlines, today=today),
         "my_deadlines_more": my_deadlines_more,
+        "elections": elections,
+        "elections_more": elections_more,
+        "election_months": UPCOMING_ELECTION_MONTHS,
         "quiet_days": campaign_selectors.QUIET_DAYS,
     }
 

@@ -101,7 +101,7 @@ class RecordsLawAdmin(admin.ModelAdmin):
 class JurisdictionAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "state", "kind", "fips", "population", "level", "current_287g", "policy_updated"]
-    list_filter = ["kind", "level", "current_287g", "is_legacy", "state__law_floor", "state"]
+    list_filter = ["kind", "level", "current_287g", "fourth_amendment_risk", "is_legacy", "state__law_floor", "state"]
     list_select_related = ["state"]
     search_fields = ["name", "short_name", "fips", "state__name", "state__postal"]
     autocomplete_fields = ["parent"]
@@ -113,6 +113,8 @@ class JurisdictionAdmin(admin.ModelAdmin):
         "current_jail_access",
         "current_bed_contract",
         "current_287g",
+        "current_judicial_warrant",
+        "fourth_amendment_risk",
         "policy_updated",
     ]
     fieldsets = [
@@ -126,7 +128,7 @@ class OfficialInline(admin.TabularInline):
     formfield_overrides = URL_FIELDS
     model = Official
     extra = 0
-    fields = ["name", "title", "district", "email", "phone", "term_start", "term_end", "next_election", "is_active"]
+    fields = ["name", "office", "title", "district", "party", "term_start", "term_end", "next_election", "is_active"]
 
 
 @admin.register(Agency)
@@ -143,8 +145,8 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(Official)
 class OfficialAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
-    list_display = ["name", "title", "district", "agency", "next_election", "is_active"]
-    list_filter = ["is_active", "agency__kind", "agency__state"]
+    list_display = ["name", "office", "title", "district", "agency", "next_election", "is_active", "is_demo"]
+    list_filter = ["office", "is_active", "is_demo", "agency__kind", "agency__state"]
     list_select_related = ["agency"]
     search_fields = ["name", "title", "email", "agency__name"]
     autocomplete_fields = ["agency"]
@@ -178,7 +180,7 @@ class PolicyRecordAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     form = PolicyRecordAdminForm
     list_display = ["jurisdiction", "dimension", "value", "effective_date", "entered_by", "created_at"]
-    list_filter = ["dimension", "value", "jurisdiction__state"]
+    list_filter = ["dimension", "value", "judicial_warrant", "is_demo", "jurisdiction__state"]
     list_select_related = ["jurisdiction__state", "entered_by"]
     search_fields = ["jurisdiction__name", "jurisdiction__fips", "note", "source_url"]
     autocomplete_fields = ["jurisdiction"]

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.uploads import DOCX, GIF, JPEG, PDF, PNG, WEBP, sniff_content_type
 
-from .models import DIMENSION_VALUES, Dimension, PolicyRecord, PolicyValue
+from .models import DIMENSION_VALUES, Dimension, Official, PolicyRecord, PolicyValue
+from .selectors import months_after
 
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
 # How far ahead a policy may take effect: a board vote can set a date months out, not years.
@@ -79,6 +80,22 @@ def effective_date_error(effective_date):
     return None
 
 
+# A holds record's answer to "does the jail hold people for ICE only on a judicial warrant?"
+WARRANT_CHOICES = [
+    ("unknown", _("Not known")),
+    ("yes", _("Yes: only on a judicial warrant or a judge's order")),
+    ("no", _("No: an ICE detainer alone is enough")),
+]
+WARRANT_VALUES = {"unknown": None, "yes": True, "no": False}
+
+
+def judicial_warrant_error(dimension, judicial_warrant):
+    """A clear message when a record other than holds says something about warrants, else None."""
+    if judicial_warrant is not None and dimension != Dimension.HOLDS:
+        return _("Only a record of ICE holds says whether a judicial warrant is required; leave it as not known.")
+    return None
+
+
 class DimensionValueSelect(forms.Select):
     """The values grouped by dimension; each option carries its dimension so the page can hide the others."""
 
@@ -116,6 +133,18 @@ class PolicyRecordForm(forms.Form):
         label=_("Value"),
         choices=[("", "---------"), *PolicyValue.choices],
         widget=DimensionValueSelect,
+    )
+    judicial_warrant = forms.TypedChoiceField(
+        label=_("Holds only on a judicial warrant"),
+        choices=WARRANT_CHOICES,
+        coerce=WARRANT_VALUES.__getitem__,
+        required=False,
+        empty_value=None,
+        initial="unknown",
+        help_text=_(
+            "ICE holds only: does the jail keep someone for ICE only when a judge has signed a warrant or "
+            "order? An ICE detainer is not one."
+        ),
     )
     effective_date = forms.DateField(
         label=_("Effective date"),
@@ -168,6 +197,9 @@ class PolicyRecordForm(forms.Form):
             error = dimension_value_error(dimension, value)
             if error:
                 self.add_error("value", error)
+        warrant_error = judicial_warrant_error(dimension, cleaned.get("judicial_warrant"))
+        if warrant_error:
+            self.add_error("judicial_warrant", warrant_error)
         if (
             not cleaned.get("source_url")
             and not cleaned.get("source_document")
@@ -189,10 +221,12 @@ class PolicyRecordAdminForm(forms.ModelForm):
             "jurisdiction",
             "dimension",
             "value",
+            "judicial_warrant",
             "effective_date",
             "source_url",
             "source_document",
             "note",
+            "is_demo",
             "agreement",
         ]
 
@@ -217,4 +251,86 @@ class PolicyRecordAdminForm(forms.ModelForm):
             error = dimension_value_error(dimension, value)
             if error:
                 self.add_error("value", error)
+        warrant_error = judicial_warrant_error(dimension, cleaned.get("judicial_warrant"))
+        if warrant_error:
+            self.add_error("judicial_warrant", warrant_error)
+        return cleaned
+
+
+# An election date further out than this is a typo (2206 for 2026), not a plan.
+MAX_ELECTION_YEARS_AHEAD = 10
+
+
+class OfficialForm(forms.ModelForm):
+    """What staff keep about an official: office, term, next election, party, contact, and where it comes from."""
+
+    website = forms.URLField(label=_("Website"), required=False, max_length=300, assume_scheme="https")
+    source_url = forms.URLField(
+        label=_("Source link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text=_("A public page that shows these facts: the elections office, the county's own page."),
+    )
+
+    class Meta:
+        model = Official
+        fields = [
+            "agency",
+            "office",
+            "name",
+            "title",
+            "district",
+            "party",
+            "is_active",
+            "term_start",
+            "term_end",
+            "next_election",
+            "email",
+            "phone",
+            "website",
+            "source",
+            "source_url",
+            "verified_on",
+        ]
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in ("term_start", "term_end", "next_election", "verified_on")
+        }
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].empty_label = None
+        if not self.instance.pk:
+            self.fields["verified_on"].initial = timezone.localdate()
+
+    def clean_next_election(self):
+        day = self.cleaned_data.get("next_election")
+        if day is not None:
+            latest = months_after(timezone.localdate(), 12 * MAX_ELECTION_YEARS_AHEAD)
+            if day > latest:
+                raise ValidationError(
+                    _("An election more than %(years)s years ahead is most likely a typo: check the year."),
+                    code="too_far",
+                    params={"years": MAX_ELECTION_YEARS_AHEAD},
+                )
+            if day < EARLIEST_EFFECTIVE_DATE:
+                raise ValidationError(_("The date must be in 1900 or later."), code="too_early")
+        return day
+
+    def clean_verified_on(self):
+        day = self.cleaned_data.get("verified_on")
+        if day is not None and day > timezone.localdate():
+            raise ValidationError(_("The day these facts were checked cannot be in the future."), code="future")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("term_start"), cleaned.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("The term cannot end before it starts."))
+        if not cleaned.get("source") and not cleaned.get("source_url") and "source_url" not in self.errors:
+            self.add_error("source", _("Say where these facts come from: a source, a link, or both."))
         return cleaned

@@ -203,6 +203,11 @@ class Jurisdiction(ChoiceLabelsMixin, models.Model):
     current_jail_access = models.CharField(_("ICE jail access"), max_length=20, blank=True)
     current_bed_contract = models.CharField(_("jail-bed contract"), max_length=20, blank=True)
     current_287g = models.CharField(_("287(g)"), max_length=20, choices=Model287g.choices, blank=True)
+    # From the current holds record: whether the jail holds people for ICE only on a judicial warrant
+    # (None: not known), and from that and the holds value the Fourth Amendment flag of the map
+    # (selectors.compute_fourth_amendment_risk; None: not known).
+    current_judicial_warrant = models.BooleanField(_("holds only on a judicial warrant"), null=True, blank=True)
+    fourth_amendment_risk = models.BooleanField(_("Fourth Amendment risk"), null=True, blank=True)
     policy_updated = models.DateField(_("policy last changed"), null=True, blank=True)
 
     class Meta:
@@ -222,6 +227,7 @@ class Jurisdiction(ChoiceLabelsMixin, models.Model):
             models.Index(fields=["level", "name"], name="jur_level_idx"),
             models.Index(fields=["current_287g", "name"], name="jur_287g_idx"),
             models.Index(fields=["-population"], name="jur_population_idx"),
+            models.Index(fields=["fourth_amendment_risk", "name"], name="jur_fourth_amendment_idx"),
         ]
 
     def __str__(self):
@@ -286,17 +292,56 @@ class Agency(ChoiceLabelsMixin, models.Model):
         super().save(*args, **kwargs)
 
 
+class Office(models.TextChoices):
+    """The office an official holds, for the directory's filter and for who counts in a campaign's whip count."""
+
+    SHERIFF = "sheriff", _("Sheriff")
+    BOARD_MEMBER = "board_member", _("Board member (supervisor or commissioner)")
+    COUNTY_EXECUTIVE = "county_executive", _("County executive or county judge")
+    DISTRICT_ATTORNEY = "district_attorney", _("District attorney")
+    COUNTY_COUNSEL = "county_counsel", _("County counsel or county attorney")
+    JAIL_ADMINISTRATOR = "jail_administrator", _("Jail administrator")
+    MAYOR = "mayor", _("Mayor")
+    COUNCIL_MEMBER = "council_member", _("City council member")
+    OTHER = "other", pgettext_lazy("office", "Other")
+
+
+# The offices people vote for; the others are appointed and have no election of their own.
+ELECTED_OFFICES = {
+    Office.SHERIFF,
+    Office.BOARD_MEMBER,
+    Office.COUNTY_EXECUTIVE,
+    Office.DISTRICT_ATTORNEY,
+    Office.MAYOR,
+    Office.COUNCIL_MEMBER,
+}
+
+
 class Official(ChoiceLabelsMixin, models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="officials", verbose_name=_("agency"))
+    office = models.CharField(_("office"), max_length=20, choices=Office.choices, default=Office.OTHER)
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, help_text=_("e.g. Sheriff, Supervisor, District 3"))
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("As the office names it, e.g. Supervisor, District 3")
+    )
     district = models.CharField(_("district"), max_length=50, blank=True)
+    party = models.CharField(_("party"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
     term_start = models.DateField(_("term start"), null=True, blank=True)
     term_end = models.DateField(_("term end"), null=True, blank=True)
     next_election = models.DateField(_("next election"), null=True, blank=True)
     is_active = models.BooleanField(_("in office"), default=True)
+    # Where these facts come from and when someone last checked them: shown beside them on every page.
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("e.g. County elections office, candidate list")
+    )
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    verified_on = models.DateField(_("checked on"), null=True, blank=True)
+    # Invented people made by seed_demo: every page that names them says so.
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["agency__name", "district", "name"]
@@ -308,11 +353,28 @@ class Official(ChoiceLabelsMixin, models.Model):
                 | Q(term_start__isnull=True)
                 | Q(term_end__gte=models.F("term_start")),
                 name="official_term_ends_after_start",
+                violation_error_message=_("The term cannot end before it starts."),
             ),
+        ]
+        indexes = [
+            # The directory's "election within N months" and the dashboards' upcoming elections.
+            models.Index(fields=["next_election"], name="official_next_election_idx"),
+            models.Index(fields=["office", "name"], name="official_office_idx"),
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.title})"
+        return f"{self.name} ({self.display_title})"
+
+    def get_absolute_url(self):
+        return reverse("jurisdictions:official", args=[self.pk])
+
+    @property
+    def display_title(self):
+        return self.title or self.get_office_display()
+
+    @property
+    def is_elected(self):
+        return self.office in ELECTED_OFFICES
 
 
 class Agreement287g(ChoiceLabelsMixin, models.Model):
@@ -417,9 +479,19 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
     value = models.CharField(_("value"), max_length=20, choices=PolicyValue.choices)
     effective_date = models.DateField(_("effective"))
+    # Holds records only: does the jail hold someone for ICE only on a judicial warrant or a judge's
+    # order? True yes, False no (an ICE detainer alone is enough), None not known.
+    judicial_warrant = models.BooleanField(
+        _("holds only on a judicial warrant"),
+        null=True,
+        blank=True,
+        help_text=_("Does the jail hold someone for ICE only when a judge has signed a warrant or order?"),
+    )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_document = models.FileField(_("source document"), upload_to=policy_document_path, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Synthetic records made by seed_demo (and seed_bench): the open data says so on every row.
+    is_demo = models.BooleanField(_("demo data"), default=False)
     agreement = models.ForeignKey(
         Agreement287g,
         on_delete=models.CASCADE,
@@ -444,6 +516,11 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
         verbose_name_plural = _("policy records")
         constraints = [
             models.CheckConstraint(condition=_dimension_value_condition(), name="policyrecord_value_fits_dimension"),
+            models.CheckConstraint(
+                condition=Q(dimension="holds") | Q(judicial_warrant__isnull=True),
+                name="policyrecord_warrant_only_on_holds",
+                violation_error_message=_("Only a record of ICE holds says whether a judicial warrant is required."),
+            ),
             models.UniqueConstraint(
                 fields=["agreement", "value", "effective_date"],
                 condition=Q(agreement__isnull=False),

@@ -1,5 +1,7 @@
 """Reads of jurisdiction data: the one place the overall policy level is computed."""
 
+import calendar
+import datetime
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -58,6 +60,26 @@ def compute_level(*, holds: str, notifications: str, jail_access: str) -> Policy
     return PolicyLevel.NO_HOLDS_NO_ACCESS
 
 
+# Holds that a jail honors: with no judicial warrant behind them, each one is a new arrest.
+HONORED_HOLDS = (PolicyValue.HONORS_ALL, PolicyValue.HONORS_SOME)
+
+
+def compute_fourth_amendment_risk(*, holds: str, judicial_warrant: bool | None) -> bool | None:
+    """True when the jail may be holding people in violation of the Fourth Amendment; None when not known.
+
+    An ICE detainer is an administrative request, not a warrant: a jail that honors all or some holds
+    without requiring a judicial warrant or a judge's order detains people without probable cause
+    found by a judge. A jail that honors none is not at risk, nor one that honors them only on a
+    judicial warrant; without a holds record, or with honored holds and the warrant rule unknown, the
+    risk is unknown.
+    """
+    if holds == PolicyValue.HONORS_NONE:
+        return False
+    if holds not in HONORED_HOLDS or judicial_warrant is None:
+        return None
+    return not judicial_warrant
+
+
 def compute_floor(effects: Iterable[str]) -> StateFloor:
     """The state-law floor from the effects of a state's laws."""
     found = set(effects)
@@ -78,12 +100,22 @@ def strongest_287g_model(models: Iterable[str]) -> str:
     return ""
 
 
-def current_policy_values(jurisdiction_ids: Iterable[int]) -> dict[int, dict[str, PolicyRecord]]:
-    """{jurisdiction id: {dimension: latest PolicyRecord}} in one query, the 287(g) dimension included."""
+def current_policy_values(
+    jurisdiction_ids: Iterable[int], *, fields: Iterable[str] | None = None
+) -> dict[int, dict[str, Any]]:
+    """{jurisdiction id: {dimension: latest PolicyRecord}} in one query, the 287(g) dimension included.
+
+    With `fields`, each latest record is a dict of those fields (with jurisdiction_id and dimension):
+    lighter when thousands of counties are read at once (the open data).
+    """
     records = PolicyRecord.objects.filter(jurisdiction_id__in=jurisdiction_ids).order_by(
         "jurisdiction_id", "dimension", "-effective_date", "-created_at", "-pk"
     )
-    current: dict[int, dict[str, PolicyRecord]] = {}
+    current: dict[int, dict[str, Any]] = {}
+    if fields is not None:
+        for row in records.values("jurisdiction_id", "dimension", *fields):
+            current.setdefault(row["jurisdiction_id"], {}).setdefault(row["dimension"], row)
+        return current
     for record in records:
         current.setdefault(record.jurisdiction_id, {}).setdefault(record.dimension, record)
     return current
@@ -174,11 +206,19 @@ MAP_LEVELS = [
 MAP_FLOORS = [StateFloor.LIMITS, StateFloor.MANDATES, StateFloor.MIXED]
 
 
-def map_data() -> dict[str, Any]:
-    """Every county's level, 287(g) model and state-law floor for the public map, in three queries.
+# What each county's row of the map JSON holds, in order (the JSON names them in "columns").
+MAP_COUNTY_COLUMNS = ["name", "level", "model287g", "population", "id", "legacy", "fourth_amendment_risk"]
 
-    Only codes, names and numbers: labels are translated by the page, so one cached copy serves every
-    language. Nothing about campaigns is read here, because the map may be public.
+
+def map_data() -> dict[str, Any]:
+    """Every county's level, 287(g) model, Fourth Amendment flag and state-law floor for the public map, in
+    three queries.
+
+    Each county is a row of MAP_COUNTY_COLUMNS: its level and 287(g) model as indexes into "levels" and
+    "models287g" (-1: none), `legacy` 1 for Connecticut's former counties, and `fourth_amendment_risk`
+    true, false or null (unknown). Only codes, names and numbers: labels are translated by the page, so
+    one cached copy serves every language. Nothing about campaigns is read here, because the map may be
+    public.
     """
     level_index = {level.value: i for i, level in enumerate(MAP_LEVELS)}
     model_index: dict[str, int] = {model: i for i, model in enumerate(MODEL_287G_RANK)}
@@ -197,10 +237,10 @@ def map_data() -> dict[str, Any]:
     rows = (
         Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY)
         .order_by("fips")
-        .values_list("fips", "name", "level", "current_287g", "population", "pk", "is_legacy")
+        .values_list("fips", "name", "level", "current_287g", "population", "pk", "is_legacy", "fourth_amendment_risk")
     )
     unknown = level_index[PolicyLevel.UNKNOWN]
-    for fips, name, level, model, population, pk, is_legacy in rows:
+    for fips, name, level, model, population, pk, is_legacy, risk in rows:
         counties[fips] = [
             name,
             level_index.get(level, unknown),
@@ -208,9 +248,11 @@ def map_data() -> dict[str, Any]:
             population,
             pk,
             int(is_legacy),
+            risk,
         ]
     return {
-        "version": 1,
+        "version": 2,
+        "columns": MAP_COUNTY_COLUMNS,
         "levels": [level.value for level in MAP_LEVELS],
         "models287g": [model.value for model in MODEL_287G_RANK],
         "floors": [floor.value for floor in MAP_FLOORS],
@@ -309,3 +351,47 @@ def jurisdiction_page(pk: int) -> tuple[Jurisdiction, list[Jurisdiction]]:
         raise Jurisdiction.DoesNotExist
     prefetch_related_objects([jurisdiction], *_detail_prefetches())
     return jurisdiction, [row for row in rows if row.pk != pk]
+
+
+# --- officials -------------------------------------------------------------------------------------
+
+# How far ahead the dashboards and digests look for elections in the counties of a reader's campaigns.
+UPCOMING_ELECTION_MONTHS = 12
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` months later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def official_list(*, base: QuerySet[Official] | None = None) -> QuerySet[Official]:
+    """Officials with their agency, its county and state: one query for a page of them."""
+    qs = base if base is not None else Official.objects.all()
+    return qs.select_related("agency__state", "agency__jurisdiction")
+
+
+def official_list_ordered(qs: QuerySet[Official], *, by_election: bool = False) -> QuerySet[Official]:
+    """The directory's order: by state, county, office and name; soonest election first when asked."""
+    order: list[Any] = ["agency__state__name", "agency__jurisdiction__name", "office", "district", "name", "pk"]
+    if by_election:
+        order = [F("next_election").asc(nulls_last=True), *order]
+    return qs.order_by(*order)
+
+
+def official_page(pk: int | str) -> Official:
+    """An official with their agency, its county and state; Official.DoesNotExist when none."""
+    return official_list().get(pk=pk)
+
+
+def upcoming_elections(
+    *, jurisdictions: Iterable[int] | QuerySet[Any], today: datetime.date, until: datetime.date
+) -> QuerySet[Official]:
+    """Officials in office whose next election falls from `today` to `until`, in the agencies of
+    `jurisdictions` (ids, or a query of ids), soonest first: one query."""
+    return (
+        official_list(base=Official.objects.filter(is_active=True, next_election__range=(today, until)))
+        .filter(agency__jurisdiction__in=jurisdictions)
+        .order_by("next_election", "agency__jurisdiction__name", "office", "district", "name", "pk")
+    )

@@ -12,10 +12,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from redis import RedisError
 
-from .models import Agreement287g, Dimension, Jurisdiction, PolicyRecord, PolicyValue, State, StateLaw
+from .models import Agreement287g, Dimension, Jurisdiction, Official, PolicyRecord, PolicyValue, State, StateLaw
 from .selectors import (
     agreement_dates,
     compute_floor,
+    compute_fourth_amendment_risk,
     compute_level,
     current_policy_values,
     strongest_287g_model,
@@ -76,6 +77,12 @@ def jurisdictions_refresh_policy(*, jurisdiction_ids: Iterable[int]) -> int:
                 "level": compute_level(holds=holds, notifications=notifications, jail_access=jail_access),
                 "policy_updated": max(dates) if dates else None,
             }
+            holds_record = current.get(Dimension.HOLDS)
+            judicial_warrant = holds_record.judicial_warrant if holds_record else None
+            fields["current_judicial_warrant"] = judicial_warrant
+            fields["fourth_amendment_risk"] = compute_fourth_amendment_risk(
+                holds=holds, judicial_warrant=judicial_warrant
+            )
             if any(getattr(jurisdiction, name) != value for name, value in fields.items()):
                 for name, value in fields.items():
                     setattr(jurisdiction, name, value)
@@ -125,12 +132,14 @@ def policy_record_create(
     source_url: str = "",
     source_document: File | None = None,
     note: str = "",
+    judicial_warrant: bool | None = None,
 ) -> PolicyRecord:
     record = PolicyRecord(
         jurisdiction=jurisdiction,
         dimension=dimension,
         value=value,
         effective_date=effective_date,
+        judicial_warrant=judicial_warrant,
         source_url=source_url,
         note=note,
         entered_by=user,
@@ -236,3 +245,11 @@ def agreement_delete(*, agreement: Agreement287g) -> None:
     agreement.delete()
     if jurisdiction_id:
         jurisdictions_refresh_policy(jurisdiction_ids=[jurisdiction_id])
+
+
+@transaction.atomic
+def official_save(*, official: Official) -> Official:
+    """Save a new or edited official (staff's form, the admin); the model's checks run first."""
+    official.full_clean()
+    official.save()
+    return official

@@ -37,6 +37,7 @@ LIST_PARAMETERS = [
     "has_287g",
     "model_287g",
     "law_floor",
+    "fourth_amendment",
     "population_min",
     "population_max",
     "kind",
@@ -153,9 +154,12 @@ def jurisdiction_detail(request, pk):
         raise Http404("No such jurisdiction.") from None
     state = jurisdiction.state
     user = request.user
+    history = selectors.dimension_history(jurisdiction)
     context = {
         "jurisdiction": jurisdiction,
-        "history": selectors.dimension_history(jurisdiction),
+        "history": history,
+        # The Fourth Amendment section quotes the current holds record: its warrant answer, source and date.
+        "holds_record": next(current for dimension, current, _records in history if dimension == Dimension.HOLDS),
         "laws": list(state.laws.all()),
         "records_law": getattr(state, "records_law", None),
         "agencies": list(jurisdiction.agencies.all()),

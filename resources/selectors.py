@@ -19,7 +19,7 @@ from django.db.models import (
     When,
 )
 
-from .models import Audience, Resource, ResourceAudience, Topic
+from .models import Audience, Kind, Resource, ResourceAudience, Topic
 
 # Search terms beyond this are ignored: a pasted paragraph should not become a hundred LIKE clauses.
 MAX_TERMS = 8
@@ -214,3 +214,20 @@ def suggestions_for(user: User, *, staff: bool) -> QuerySet[Resource]:
     if staff:
         return qs.filter(status=Resource.Status.SUGGESTED).order_by("created_at", "pk")
     return qs.filter(created_by=user).order_by("-created_at", "-pk")
+
+
+# The library's legal analysis of ICE detainers, linked from every county page's Fourth Amendment section.
+DETAINERS_TOPIC = "detainers"
+
+
+def detainer_legal_analysis(visible: QuerySet[Resource], *, language: str) -> Resource | None:
+    """The newest practice advisory on detainers among `visible` resources that nothing newer supersedes,
+    in `language` when there is one in it; None when the library has none. One query."""
+    superseded = Resource.objects.filter(supersedes__isnull=False).values("supersedes_id")
+    return (
+        visible.filter(kind=Kind.PRACTICE_ADVISORY, topics__slug=DETAINERS_TOPIC)
+        .exclude(pk__in=superseded)
+        .only("id", "title", "published_on", "language")
+        .order_by(Case(When(language=language, then=Value(0)), default=Value(1)), "-published_on", "-pk")
+        .first()
+    )

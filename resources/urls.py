@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.resource_new, name="new"),
     path("suggest/", views.resource_suggest, name="suggest"),
     path("options/", views_options.resource_options, name="options"),
+    path("detainer-analysis/", views.detainer_analysis, name="detainer-analysis"),
     path("suggestions/", views.suggestion_list, name="suggestions"),
     path("<int:pk>/", views.resource_detail, name="detail"),
     path("<int:pk>/edit/", views.resource_edit, name="edit"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -286,3 +287,15 @@ def resource_review(request, pk):
 
 
 # -- assignments to campaigns ---------------------------------------------------------------------------
+
+
+def detainer_analysis(request):
+    """The library's legal analysis of detainers as a link, for the Fourth Amendment section of a county page
+    (loaded into it): only what the reader may see, in their language when the library has it; nothing
+    when there is none."""
+    resource = selectors.detainer_legal_analysis(
+        library_visible_to(request.user), language=(get_language() or "en").split("-")[0]
+    )
+    response = render(request, "resources/_detainer_analysis.html", {"resource": resource})
+    patch_cache_control(response, private=True)
+    return response

@@ -27,9 +27,10 @@ pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
 # campaigns.notifications.deliver: the batch's rows, roles and organizers' campaigns; seven light reads
-# of the batch's activity, at most seven of the rows shown and three for the admins' table; two to
-# skip the empty digests.
-DIGEST_READS = 3 + 7 + 7 + 3 + 2
+# of the batch's activity, at most seven of the rows shown and three for the admins' table; three for
+# the upcoming elections (the campaigns' counties, the elections, the officials shown); two to skip the
+# empty digests.
+DIGEST_READS = 3 + 7 + 7 + 3 + 3 + 2
 
 
 @pytest.fixture

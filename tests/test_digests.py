@@ -22,6 +22,7 @@ from campaigns.models import (
     StageChange,
 )
 from core import roles
+from jurisdictions.models import Agency
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -393,6 +394,9 @@ def busy_week(campaign, n=1):
             f.DeadlineFactory(
                 campaign=campaign, owner=campaign.lead, due_date=date(2026, 3, 20) + timedelta(days=k % 9)
             )
+            # An election coming in the campaign's county.
+            agency = f.AgencyFactory(jurisdiction=campaign.jurisdiction, name=f"Agency {Agency.objects.count()}")
+            f.OfficialFactory(agency=agency, next_election=date(2026, 6, 2) + timedelta(days=k))
             f.RecordsRequestFactory(campaign=campaign, status="sent", sent_on=date(2026, 3, 11))
             Letter.objects.create(
                 campaign=campaign, subject="Letter", status="sent", sent_on=date(2026, 3, 11), sender="Us", body="Dear"
@@ -427,5 +431,6 @@ def test_digest_run_reads_the_same_queries_for_n_and_3n_users(settings):
     people_with_activity(16, first=8)  # three times the users, zones and hours, campaigns and activity
     assert digest_run_queries() == (reads, 24)
     # Planning: six (in a savepoint). Sending: the batch's rows, roles and organizers' campaigns; seven
-    # light reads of the batch's activity, seven of the rows shown, three for the admins' table.
-    assert reads == 6 + 3 + 7 + 7 + 3
+    # light reads of the batch's activity, seven of the rows shown, three for the admins' table, three for
+    # the upcoming elections (the campaigns' counties, the elections, the officials shown).
+    assert reads == 6 + 3 + 7 + 7 + 3 + 3

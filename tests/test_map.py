@@ -84,15 +84,16 @@ def test_json_has_every_county_with_level_model_population_and_id(client, public
 
     _, data = get_json(client)
 
-    assert set(data) == {"version", "levels", "models287g", "floors", "states", "counties"}
+    assert set(data) == {"version", "columns", "levels", "models287g", "floors", "states", "counties"}
+    assert data["columns"] == ["name", "level", "model287g", "population", "id", "legacy", "fourth_amendment_risk"]
     assert data["levels"] == [level.value for level in MAP_LEVELS]
     assert data["models287g"] == [model.value for model in MODEL_287G_RANK]
     assert set(data["counties"]) == {"06037", "09001", "09110"}
-    name, level, model, population, pk, is_legacy = data["counties"]["06037"]
+    name, level, model, population, pk, is_legacy, _risk = data["counties"]["06037"]
     assert (name, population, pk, is_legacy) == ("Los Angeles County", 9_663_345, los_angeles.pk, 0)
     assert data["levels"][level] == PolicyLevel.LIMITS_HOLDS
     assert data["models287g"][model] == "task_force"
-    assert data["counties"]["09001"][4:] == [fairfield.pk, 1]
+    assert data["counties"]["09001"][4:6] == [fairfield.pk, 1]
     assert data["counties"]["09110"][1] == data["levels"].index("unknown")
     assert data["counties"]["09110"][2] == -1
     assert data["states"]["06"] == {
@@ -331,7 +332,7 @@ def test_json_says_nothing_about_campaigns(client, public_map, los_angeles):
     assert not [q for q in queries if "campaigns_" in q["sql"]]
     assert b"Secret strategy" not in response.content
     assert b"Private notes" not in response.content
-    assert len(data["counties"]["06037"]) == 6
+    assert len(data["counties"]["06037"]) == len(data["columns"])
 
 
 # Who may see the map. Anonymous users without PUBLIC_MAP are sent to sign in, the JSON too

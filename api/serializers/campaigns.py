@@ -16,7 +16,7 @@ from campaigns.models import (
     StageChange,
 )
 from campaigns.selectors import whip_count
-from jurisdictions.forms import dimension_value_error, effective_date_error
+from jurisdictions.forms import dimension_value_error, effective_date_error, judicial_warrant_error
 from jurisdictions.models import Dimension, Jurisdiction, PolicyValue
 
 from .common import MAX_TEXT, JurisdictionRefSerializer, ReadModelSerializer, UserRefSerializer, WebUrlMixin, check_year
@@ -162,6 +162,12 @@ class CampaignUpdateSerializer(serializers.Serializer):
 class PolicyRecordInputSerializer(serializers.Serializer):
     dimension = serializers.ChoiceField(choices=Dimension.choices)
     value = serializers.ChoiceField(choices=PolicyValue.choices)
+    judicial_warrant = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Holds records only: whether the jail holds people for ICE only on a judicial warrant.",
+    )
     effective_date = serializers.DateField()
     source_url = serializers.URLField(max_length=500)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
@@ -176,6 +182,9 @@ class PolicyRecordInputSerializer(serializers.Serializer):
         error = dimension_value_error(data["dimension"], data["value"])
         if error:
             raise serializers.ValidationError({"value": error})
+        warrant_error = judicial_warrant_error(data["dimension"], data.get("judicial_warrant"))
+        if warrant_error:
+            raise serializers.ValidationError({"judicial_warrant": warrant_error})
         return data
 
 

@@ -44,6 +44,17 @@ class CurrentPolicySerializer(serializers.Serializer):
         read_only=True,
         help_text="What the state's laws add on top of the local level.",
     )
+    judicial_warrant = serializers.BooleanField(
+        source="current_judicial_warrant",
+        read_only=True,
+        allow_null=True,
+        help_text="Whether the jail holds people for ICE only on a judicial warrant (null: not known).",
+    )
+    fourth_amendment_risk = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="True when the jail honors all or some ICE holds without a judicial warrant (null: not known).",
+    )
     updated = serializers.DateField(source="policy_updated", read_only=True, allow_null=True)
 
 
@@ -97,7 +108,25 @@ class RecordsLawSerializer(ReadModelSerializer):
 class OfficialSerializer(ReadModelSerializer):
     class Meta:
         model = Official
-        fields = ["id", "name", "title", "district", "email", "phone", "term_end", "next_election", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "office",
+            "title",
+            "district",
+            "party",
+            "email",
+            "phone",
+            "website",
+            "term_start",
+            "term_end",
+            "next_election",
+            "is_active",
+            "source",
+            "source_url",
+            "verified_on",
+            "is_demo",
+        ]
         read_only_fields = fields
 
 
@@ -177,10 +206,12 @@ class PolicyRecordSerializer(ReadModelSerializer):
             "jurisdiction",
             "dimension",
             "value",
+            "judicial_warrant",
             "effective_date",
             "source_url",
             "has_document",
             "note",
+            "is_demo",
             "agreement",
             "entered_by",
             "created_at",

@@ -195,7 +195,7 @@ class TargetForm(forms.Form):
             .select_related("agency")
             .order_by("agency__name", "district", "name")
         )
-        self.fields["official"].label_from_instance = lambda o: f"{o.name} — {o.title} ({o.agency.name})"
+        self.fields["official"].label_from_instance = lambda o: f"{o.name} — {o.display_title} ({o.agency.name})"
         self.fields["agency"].queryset = agencies.exclude(pk__in=taken_agencies)
 
     def clean(self):

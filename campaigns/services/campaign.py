@@ -190,7 +190,7 @@ def target_add(
     if official is not None:
         agency = official.agency
         name = name or official.name
-        title = title or (f"{official.title}, {agency.name}" if agency else official.title)
+        title = title or (f"{official.display_title}, {agency.name}" if agency else official.display_title)
     elif agency is not None:
         name = name or agency.name
         title = title or agency.get_kind_display()

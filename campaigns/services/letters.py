@@ -26,7 +26,9 @@ def _join(names: Iterable[str]) -> str:
 
 
 def _title(recipients: list[Target]) -> str:
-    titles = list(dict.fromkeys(t.official.title if t.official_id and t.official else t.title for t in recipients))
+    titles = list(
+        dict.fromkeys(t.official.display_title if t.official_id and t.official else t.title for t in recipients)
+    )
     if len(recipients) > 1 and len(titles) > 1 and all(t.votes for t in recipients):
         # "Member, District 1", "Member, District 4"... addressed together are the members of the body.
         return _("Members")

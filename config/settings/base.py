@@ -238,6 +238,10 @@ SITE_NAME = env("SITE_NAME", default="ICE Out Campaign Desk")
 
 # The jurisdiction pages and the policy map are public only when an organization decides so.
 PUBLIC_MAP = env.bool("PUBLIC_MAP", default=False)
+# Sites that may show the public map in a frame (/embed/map/, only when PUBLIC_MAP is on), as origins
+# such as https://immigrant-rights.example.org, comma-separated: its Content-Security-Policy
+# frame-ancestors. None by default; every other page may never be framed (X-Frame-Options: DENY).
+EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
 SHARED_DATA_DIR = env.path("SHARED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's SQLAlchemy transport on a SQLite file.
@@ -317,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "LetterStatusEnum": "campaigns.models.Letter.Status",
         "JurisdictionKindEnum": "jurisdictions.models.Jurisdiction.Kind",
         "AgencyKindEnum": "jurisdictions.models.Agency.Kind",
+        "OfficeEnum": "jurisdictions.models.Office",
         "AgreementStatusEnum": "jurisdictions.models.Agreement287g.Status",
         "StateFloorEnum": "jurisdictions.models.StateFloor",
         "ResourceKindEnum": "resources.models.Kind",

@@ -20,9 +20,11 @@ Formula injection: a text cell starting with = + - @, a tab or a line break is p
 quote, in both formats, so a spreadsheet shows it as text instead of running it.
 """
 
+from core.cells import FORMULA_STARTS, escape_formula
+
 from .columns import BadFilters, Column, ListExport
 from .lists import export_specs, public_exports_allowed
-from .writing import CHUNK_SIZE, FORMATS, FORMULA_STARTS, XLSX_TYPE, escape_formula, export_response, headers
+from .writing import CHUNK_SIZE, FORMATS, XLSX_TYPE, export_response, headers
 
 __all__ = [
     "CHUNK_SIZE",

@@ -213,6 +213,7 @@ def _jurisdiction_columns():
         choice(gettext_lazy("ICE jail access"), "current_jail_access", PolicyValue, 14),
         choice(gettext_lazy("Jail-bed contract"), "current_bed_contract", PolicyValue, 14),
         choice(gettext_lazy("287(g)"), "current_287g", Model287g, 22),
+        flag(gettext_lazy("Fourth Amendment risk"), "fourth_amendment_risk"),
         day(gettext_lazy("Policy last changed"), "policy_updated"),
         choice(gettext_lazy("State law"), "state__law_floor", StateFloor, 30),
         link(gettext_lazy("Page"), "jurisdictions:detail", "pk"),

@@ -14,21 +14,14 @@ from django.utils.translation import gettext as _
 
 from accounts.profiles import user_time_zone
 from core import xlsx
+from core.cells import escape_formula
 
 from .columns import CLOCK, DAY, FLAG, MOMENT, NUMBER, TEXT
 
 CHUNK_SIZE = 2000
 # Rows gathered before a piece of the CSV is sent: small enough to stream, large enough to be quick.
 CSV_BATCH_ROWS = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = ("csv", "xlsx")
-
-
-def escape_formula(value):
-    """Text a spreadsheet would take for a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class _Cells:

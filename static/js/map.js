@@ -24,6 +24,18 @@
   var zoomLayer = svg.append("g").attr("class", "map-zoom");
   var countyLayer = zoomLayer.append("g").attr("class", "map-counties");
   var stateBorders = zoomLayer.append("path").attr("class", "map-state-borders");
+  // The Fourth Amendment layer: a hatch over counties whose jail honors ICE holds without a judicial
+  // warrant. Drawn under the outlines and marks, hidden until its switch is turned on.
+  var hatch = svg
+    .insert("defs", ":first-child")
+    .append("pattern")
+    .attr("id", "map-fourth-hatch")
+    .attr("patternUnits", "userSpaceOnUse")
+    .attr("width", 4)
+    .attr("height", 4)
+    .attr("patternTransform", "rotate(45)");
+  hatch.append("rect").attr("class", "map-fourth-hatch-line").attr("width", 1.1).attr("height", 4);
+  var fourthLayer = zoomLayer.append("g").attr("class", "map-fourth").attr("display", "none");
   var floorLayer = zoomLayer.append("g").attr("class", "map-floors");
   var markLayer = zoomLayer.append("g").attr("class", "map-287g");
   var hoverOutline = zoomLayer.append("path").attr("class", "map-hover");
@@ -36,6 +48,8 @@
   var detailsBody = document.getElementById("map-details-body");
   var detailsHint = document.getElementById("map-details-hint");
   var numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  // In the embeddable map every click shows the details, and links open outside the frame.
+  var EMBED = root.dataset.embed === "1";
 
   var data = null;
   var shapes = [];
@@ -45,6 +59,8 @@
   var zoom = d3.zoom().scaleExtent([1, 40]).on("zoom", function (event) {
     zoomK = event.transform.k;
     zoomLayer.attr("transform", event.transform);
+    // Keep the hatch as fine at every zoom.
+    hatch.attr("patternTransform", "scale(" + 1 / zoomK + ") rotate(45)");
     markLayer.selectAll("path").attr("transform", markTransform);
   });
   svg.call(zoom).on(".zoom", null); // zoomed by the state select only: a phone must still scroll the page
@@ -64,6 +80,23 @@
 
   function detailUrl(id) {
     return root.dataset.detailUrl.replace(/\/0\/$/, "/" + id + "/");
+  }
+
+  // A county's row as an object, by the column names the JSON gives.
+  function readRow(row) {
+    var named = {};
+    data.columns.forEach(function (column, i) {
+      named[column] = row[i];
+    });
+    return named;
+  }
+
+  // Several rows behind one shape: at risk if any is, not at risk if all are known not to be.
+  function combinedRisk(rows) {
+    if (!rows.length) return null;
+    if (rows.some((r) => r.risk === true)) return true;
+    if (rows.every((r) => r.risk === false)) return false;
+    return null;
   }
 
   // Colours are the app's own level and 287(g) classes, read from the legend so app.css stays the one source.
@@ -97,17 +130,18 @@
         return data.counties[fips];
       })
       .map(function (fips) {
-        var row = data.counties[fips];
+        var row = readRow(data.counties[fips]);
         return {
           fips: fips,
-          name: row[0],
-          level: data.levels[row[1]],
-          levelIndex: row[1],
-          model: row[2] >= 0 ? data.models287g[row[2]] : "",
-          modelIndex: row[2],
-          population: row[3],
-          id: row[4],
-          legacy: row[5] === 1,
+          name: row.name,
+          level: data.levels[row.level],
+          levelIndex: row.level,
+          model: row.model287g >= 0 ? data.models287g[row.model287g] : "",
+          modelIndex: row.model287g,
+          population: row.population,
+          id: row.id,
+          legacy: row.legacy === 1,
+          risk: row.fourth_amendment_risk,
         };
       });
     var unknown = data.levels.indexOf("unknown");
@@ -124,6 +158,7 @@
       rows: rows,
       level: rows.length ? data.levels[levelIndex] : null,
       model: models.length ? data.models287g[d3.min(models, (r) => r.modelIndex)] : "",
+      risk: combinedRisk(rows),
     };
   }
 
@@ -181,6 +216,15 @@
       .append("path")
       .attr("class", (s) => "map-floor-line floor-" + s.floor)
       .attr("d", (s) => s.d);
+
+    fourthLayer
+      .selectAll("path")
+      .data(shapes.filter((s) => s.risk === true))
+      .join("path")
+      .attr("class", "map-fourth-area")
+      .attr("d", (s) => s.d)
+      .attr("data-fips", (s) => s.id)
+      .attr("fill", "url(#map-fourth-hatch)");
 
     markLayer
       .selectAll("path")
@@ -247,6 +291,11 @@
       (v) => v.length,
       (s) => s.model
     );
+    var risks = d3.rollup(
+      inView.filter((s) => s.rows.length),
+      (v) => v.length,
+      (s) => String(s.risk)
+    );
     var floors = d3.rollup(
       Object.keys(data.states).filter((fips) => stateFeatures[fips] && (!stateFips || fips === stateFips)),
       (v) => v.length,
@@ -260,6 +309,7 @@
     fill("data-level-count", levels);
     fill("data-model-count", models);
     fill("data-floor-count", floors);
+    fill("data-fourth-count", risks);
   }
 
   // What a county's tooltip and details panel say.
@@ -291,11 +341,16 @@
       fact(S.level, S.levels[row.level] || row.level, row.level);
       fact(S.model287g, row.model ? S.models287g[row.model] : S.no287g);
       fact(S.population, row.population === null ? S.populationUnknown : numberFormat.format(row.population));
+      fact(S.fourth, S.fourthValues[String(row.risk)]);
       box.appendChild(dl);
       if (row.legacy) box.appendChild(el("p", "small text-body-secondary mb-1", S.legacy));
       if (withLinks) {
         var link = el("a", "btn btn-sm btn-primary mb-2", S.open + (shape.rows.length > 1 ? ": " + row.name : ""));
         link.href = detailUrl(row.id);
+        if (EMBED) {
+          link.target = "_blank";
+          link.rel = "noopener";
+        }
         box.appendChild(link);
       }
     });
@@ -361,7 +416,7 @@
     if (!shape) return;
     var touch = lastPointerType ? lastPointerType === "touch" : NARROW.matches;
     lastPointerType = null;
-    if (!touch && shape.rows.length === 1) {
+    if (!EMBED && !touch && shape.rows.length === 1) {
       window.location.assign(detailUrl(shape.rows[0].id));
     } else {
       showDetails(shape);
@@ -392,11 +447,12 @@
     (target ? svg.transition().duration(750) : svg).call(zoom.transform, transform);
     countyLayer.selectAll("path").classed("map-outside", (s) => Boolean(feature) && s.stateFips !== fips);
     markLayer.selectAll("path").classed("map-outside", (s) => Boolean(feature) && s.stateFips !== fips);
+    fourthLayer.selectAll("path").classed("map-outside", (s) => Boolean(feature) && s.stateFips !== fips);
     root.dataset.zoomedState = feature ? postal : "";
     updateCounts(feature ? fips : "");
     var query = feature ? "?state=" + encodeURIComponent(postal) : "";
-    listLink.href = listLink.dataset.listUrl + query;
-    if (window.history.replaceState) {
+    if (listLink) listLink.href = listLink.dataset.listUrl + query;
+    if (!EMBED && window.history.replaceState) {
       window.history.replaceState(null, "", window.location.pathname + query);
     }
   }
@@ -430,6 +486,13 @@
       document.getElementById("map-toggle-floors").addEventListener("change", function (event) {
         floorLayer.attr("display", event.target.checked ? null : "none");
       });
+      var fourthToggle = document.getElementById("map-toggle-fourth");
+      function showFourth() {
+        fourthLayer.attr("display", fourthToggle.checked ? null : "none");
+        root.dataset.fourthLayer = fourthToggle.checked ? "on" : "off";
+      }
+      fourthToggle.addEventListener("change", showFourth);
+      showFourth();
       status.hidden = true;
       root.dataset.state = "ready";
     })

@@ -10,13 +10,14 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import two_factor
 from campaigns import demo as campaigns_demo
 from core import roles
 from core.importing import KeepHelpLayout
+from jurisdictions import demo as jurisdictions_demo
 from jurisdictions.models import (
     Agency,
     Agreement287g,
@@ -47,8 +48,9 @@ DEMO_USERS = [
     ("organizer3", "Mei", "Chen", roles.ORGANIZER),
 ]
 # Each app's demo data (<app>/demo.py), in the order they depend on each other: the campaigns draft
-# letters from the library's samples and are assigned its resources.
-DEMO_STEPS = [resources_demo.seed_demo, campaigns_demo.seed_demo]
+# letters from the library's samples and are assigned its resources, and give the officials of their
+# counties before the invented sheriffs fill the offices that have none.
+DEMO_STEPS = [resources_demo.seed_demo, campaigns_demo.seed_demo, jurisdictions_demo.seed_demo]
 
 
 def _data_rows(path):
@@ -172,13 +174,16 @@ sign-ins. Safe to run again: nothing is duplicated."""
     def seed_policy_records(self):
         if PolicyRecord.objects.filter(note=DEMO_NOTE).exists():
             self.stdout.write("Demo policy records: already there.")
-            return
-        records = demo_policy_records(random.Random(DEMO_SEED), min(timezone.localdate(), DEMO_ANCHOR))
-        with transaction.atomic():
-            PolicyRecord.objects.bulk_create(records, batch_size=1000)
-            jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id for record in records})
-        counties = len({record.jurisdiction_id for record in records})
-        self.stdout.write(f"Demo policy records: {len(records)} created for {counties} counties.")
+        else:
+            records = demo_policy_records(random.Random(DEMO_SEED), min(timezone.localdate(), DEMO_ANCHOR))
+            with transaction.atomic():
+                PolicyRecord.objects.bulk_create(records, batch_size=1000)
+                jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id for record in records})
+            counties = len({record.jurisdiction_id for record in records})
+            self.stdout.write(f"Demo policy records: {len(records)} created for {counties} counties.")
+        answered = seed_demo_warrants()
+        if answered:
+            self.stdout.write(f"Demo judicial-warrant answers: {answered} holds records answered.")
 
     def print_logins(self):
         self.stdout.write("")
@@ -273,5 +278,50 @@ def _record(jurisdiction_id, dimension, value, effective_date):
         value=value,
         effective_date=effective_date,
         note=DEMO_NOTE,
+        is_demo=True,
         entered_by=None,
     )
+
+
+# Per state-law floor: share of the holds records left without an answer, then the chance that a jail
+# honoring holds requires a judicial warrant for them (most do not: an ICE detainer is enough).
+WARRANT_PROFILES = {
+    StateFloor.LIMITS: (0.25, 0.55),
+    StateFloor.MANDATES: (0.30, 0.05),
+    StateFloor.MIXED: (0.40, 0.25),
+    StateFloor.NONE: (0.45, 0.20),
+}
+
+
+def _demo_warrant(rng, floor, holds):
+    """Whether a demo holds record requires a judicial warrant (None: not known), reproducible from rng."""
+    unknown, warrant = WARRANT_PROFILES.get(floor, WARRANT_PROFILES[StateFloor.NONE])
+    if rng.random() < unknown:
+        return None
+    if holds == PolicyValue.HONORS_NONE:
+        return True
+    return rng.random() < warrant
+
+
+def seed_demo_warrants():
+    """Answer the judicial-warrant question on the demo holds records, once; returns how many were answered.
+
+    Demo records made before the question existed get their answers here too. Once any demo holds record
+    has an answer this changes nothing, so a second run (or a staff member's edit) is left alone.
+    """
+    demo_holds = PolicyRecord.objects.filter(is_demo=True, dimension=Dimension.HOLDS)
+    if demo_holds.filter(judicial_warrant__isnull=False).exists():
+        return 0
+    rng = random.Random(DEMO_SEED + 4)
+    records = list(
+        demo_holds.select_related(None)
+        .order_by("jurisdiction__fips", "effective_date", "pk")
+        .annotate(floor=F("jurisdiction__state__law_floor"))
+    )
+    for record in records:
+        record.judicial_warrant = _demo_warrant(rng, record.floor, record.value)
+    answered = [record for record in records if record.judicial_warrant is not None]
+    with transaction.atomic():
+        PolicyRecord.objects.bulk_update(answered, ["judicial_warrant"], batch_size=1000)
+        jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id for record in answered})
+    return len(answered)
