@@ -13,7 +13,7 @@ from core import roles, uploads
 from resources import documents
 from resources.models import MAX_EXTRACTED_TEXT, Resource
 from tests import factories as f
-from tests.test_resource_views import docx_bytes, form_data
+from tests.library_fixtures import docx_bytes, form_data
 
 pytestmark = pytest.mark.django_db
 
