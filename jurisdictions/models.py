@@ -490,6 +490,12 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_document = models.FileField(_("source document"), upload_to=policy_document_path, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # An internal note is read by signed-in users only: the public county page, map and API leave it out.
+    note_internal = models.BooleanField(
+        _("internal note"),
+        default=False,
+        help_text=_("Shown to signed-in users only, never on the public pages or to anonymous API clients."),
+    )
     # Synthetic records made by seed_demo (and seed_bench): the open data says so on every row.
     is_demo = models.BooleanField(_("demo data"), default=False)
     agreement = models.ForeignKey(

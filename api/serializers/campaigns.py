@@ -171,6 +171,11 @@ class PolicyRecordInputSerializer(serializers.Serializer):
     effective_date = serializers.DateField()
     source_url = serializers.URLField(max_length=500)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    note_internal = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Keep the note from the public county page and from anonymous API clients.",
+    )
 
     def validate_effective_date(self, value):
         error = effective_date_error(value)
@@ -188,13 +193,24 @@ class PolicyRecordInputSerializer(serializers.Serializer):
         return data
 
 
+class StagePolicyRecordInputSerializer(PolicyRecordInputSerializer):
+    """The policy a win or a loss leaves. Its note is written from the campaign's name and outcome, so
+    a note given here is not used, and the note stays internal unless `note_public` is true."""
+
+    note = None
+    note_internal = None
+    note_public = serializers.BooleanField(
+        required=False, default=False, help_text="Show the note, which quotes the outcome, on public pages."
+    )
+
+
 class StageChangeInputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
     outcome = serializers.CharField(
         max_length=MAX_TEXT, required=False, allow_blank=True, default="", help_text="Required for won and lost."
     )
-    policy_record = PolicyRecordInputSerializer(
+    policy_record = StagePolicyRecordInputSerializer(
         required=False, allow_null=True, default=None, help_text="With a win or a loss: the resulting policy."
     )
 

@@ -115,6 +115,14 @@ class StageForm(forms.Form):
     )
     policy_effective_date = forms.DateField(label=_("Effective"), required=False, widget=DateInput())
     policy_source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")
+    policy_note_public = forms.BooleanField(
+        label=_("Show the outcome on the public county page"),
+        required=False,
+        help_text=_(
+            "The record's note quotes the campaign's name and outcome. Unless this is ticked, only signed-in "
+            "users read it."
+        ),
+    )
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +159,7 @@ class StageForm(forms.Form):
             "value": data["policy_value"],
             "effective_date": data["policy_effective_date"],
             "source_url": data.get("policy_source_url") or "",
+            "note_public": bool(data.get("policy_note_public")),
         }
 
 

@@ -104,7 +104,8 @@ def campaign_change_stage(
     """Move a campaign to another stage, recording who, when and why.
 
     Won and lost need the outcome. `policy_record` (a dict of dimension, value, effective_date and
-    optionally source_url) adds the resulting policy to the jurisdiction in the same transaction.
+    optionally source_url and note_public) adds the resulting policy to the jurisdiction in the same
+    transaction. Its note quotes the campaign and is internal unless `note_public` says otherwise.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if stage not in Stage.values:
@@ -138,6 +139,7 @@ def campaign_change_stage(
             effective_date=policy_record["effective_date"],
             source_url=policy_record.get("source_url", ""),
             note=_("Outcome of the campaign “%(name)s”: %(outcome)s") % {"name": campaign.name, "outcome": outcome},
+            note_internal=not policy_record.get("note_public", False),
             user=user,
         )
     campaign_touch(campaign=campaign, when=change.changed_at)
