@@ -153,6 +153,8 @@ class Resource(ChoiceLabelsMixin, models.Model):
         help_text=_("Sample letters only. Merge fields are written like {{ official }}."),
     )
     extracted_text = models.TextField(_("text of the document"), blank=True, editable=False)
+    # True from an upload until a worker has read its text for search (resources.tasks.read_document_text).
+    text_pending = models.BooleanField(_("text being read"), default=False, editable=False)
     # Kept by a database trigger on PostgreSQL (see migration 0002); always empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     is_public = models.BooleanField(
