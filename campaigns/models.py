@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Migration 0003 names these defaults of the notification settings, now accounts.Profile's.
 from accounts.models import default_lead_days, default_time_zone  # noqa: F401
+from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 from jurisdictions.models import Agency, Jurisdiction, Official, RecordsLaw
 from resources.models import Resource
@@ -64,8 +65,8 @@ class Campaign(ChoiceLabelsMixin, models.Model):
         verbose_name=_("lead"),
     )
     summary = models.TextField(_("summary"), blank=True)
-    started_on = models.DateField(_("started"), default=timezone.localdate)
-    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    started_on = models.DateField(_("started"), default=timezone.localdate, validators=[validate_plausible_date])
+    ended_on = models.DateField(_("ended"), null=True, blank=True, validators=[validate_plausible_date])
     outcome = models.TextField(_("outcome"), blank=True)
     # Seats on the body that decides (board of supervisors, council); the whip count's majority.
     board_seats = models.PositiveSmallIntegerField(_("seats on the deciding body"), null=True, blank=True)
@@ -444,7 +445,7 @@ class RecordsRequest(ChoiceLabelsMixin, models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     records_sought = models.TextField(_("records asked for"))
     method = models.CharField(_("sent by"), max_length=10, choices=Method.choices, default=Method.EMAIL)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True, validators=[validate_plausible_date])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     law = models.ForeignKey(
         RecordsLaw, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("records law")
@@ -523,7 +524,7 @@ class Deadline(ChoiceLabelsMixin, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FOLLOW_UP)
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[validate_plausible_date])
     due_time = models.TimeField(_("time"), null=True, blank=True)
     # The IANA zone the time was given in (the time of a hearing is the time where it is held).
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
@@ -712,11 +713,13 @@ class Letter(ChoiceLabelsMixin, models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     sender = models.CharField(pgettext_lazy("letter sender", "from"), max_length=200)
-    letter_date = models.DateField(_("date of the letter"), default=timezone.localdate)
+    letter_date = models.DateField(
+        _("date of the letter"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     body = models.TextField(_("letter"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True, validators=[validate_plausible_date])
+    answered_on = models.DateField(_("answered on"), null=True, blank=True, validators=[validate_plausible_date])
     response_note = models.TextField(_("the answer"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 
 from .naming import agency_name_key
@@ -329,16 +330,16 @@ class Official(ChoiceLabelsMixin, models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    term_start = models.DateField(_("term start"), null=True, blank=True)
-    term_end = models.DateField(_("term end"), null=True, blank=True)
-    next_election = models.DateField(_("next election"), null=True, blank=True)
+    term_start = models.DateField(_("term start"), null=True, blank=True, validators=[validate_plausible_date])
+    term_end = models.DateField(_("term end"), null=True, blank=True, validators=[validate_plausible_date])
+    next_election = models.DateField(_("next election"), null=True, blank=True, validators=[validate_plausible_date])
     is_active = models.BooleanField(_("in office"), default=True)
     # Where these facts come from and when someone last checked them: shown beside them on every page.
     source = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("e.g. County elections office, candidate list")
     )
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
-    verified_on = models.DateField(_("checked on"), null=True, blank=True)
+    verified_on = models.DateField(_("checked on"), null=True, blank=True, validators=[validate_plausible_date])
     # Invented people made by seed_demo: every page that names them says so.
     is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

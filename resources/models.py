@@ -13,6 +13,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 from jurisdictions.models import State
 
@@ -113,7 +114,7 @@ class Resource(ChoiceLabelsMixin, models.Model):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     summary = models.TextField(_("summary"), blank=True)
-    published_on = models.DateField(_("publication date"))
+    published_on = models.DateField(_("publication date"), validators=[validate_plausible_date])
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH)
     topics = models.ManyToManyField(Topic, blank=True, related_name="resources", verbose_name=_("topics"))
     states = models.ManyToManyField(
