@@ -10,7 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # Migration 0003 names these defaults of the notification settings, now accounts.Profile's.
-from accounts.models import default_lead_days, default_time_zone  # noqa: F401
+from accounts.models import Organization, default_lead_days, default_time_zone  # noqa: F401
 from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 from jurisdictions.models import Agency, Jurisdiction, Official, RecordsLaw
@@ -56,6 +56,10 @@ class Campaign(ChoiceLabelsMixin, models.Model):
         _("goal in a few words"), max_length=200, blank=True, help_text=_("Required when the goal is Other.")
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.RESEARCH)
+    # The organization that runs the campaign: its staff see and manage it (campaigns.access).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("organization")
+    )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -80,9 +84,11 @@ class Campaign(ChoiceLabelsMixin, models.Model):
 
     # What the reader may do, set on the campaign campaigns.access.campaign_for_user returns (not columns).
     user_can_manage: bool
+    user_can_add_team: bool
     user_can_change: bool
     user_is_lead: bool
     user_can_see_confidential: bool
+    user_in_owning_organization: bool
 
     class Meta:
         ordering = ["-last_activity_at", "pk"]
@@ -109,6 +115,7 @@ class Campaign(ChoiceLabelsMixin, models.Model):
             models.Index(fields=["goal", "-last_activity_at"], name="campaign_goal_idx"),
             models.Index(fields=["lead", "-last_activity_at"], name="campaign_lead_idx"),
             models.Index(fields=["name"], name="campaign_name_idx"),
+            models.Index(fields=["organization", "-last_activity_at"], name="campaign_org_idx"),
         ]
 
     def __str__(self):
@@ -150,6 +157,37 @@ class Membership(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.campaign} ({self.get_role_display()})"
+
+
+class CampaignShare(ChoiceLabelsMixin, models.Model):
+    """A campaign shared with a partner organization: its staff see it, and may add their people to the
+    team when it is shared to collaborate. Confidential notes stay with the owning organization."""
+
+    class Level(models.TextChoices):
+        READ = "read", _("Read only")
+        COLLABORATE = "collaborate", _("Collaborate")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="shares")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="campaign_shares", verbose_name=_("partner organization")
+    )
+    level = models.CharField(_("sharing"), max_length=12, choices=Level.choices, default=Level.READ)
+    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("campaign share")
+        verbose_name_plural = _("campaign shares")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organization"], name="campaign_share_once"),
+        ]
+        indexes = [models.Index(fields=["organization", "campaign"], name="campaign_share_org_idx")]
+
+    def __str__(self):
+        return f"{self.campaign} — {self.organization} ({self.level})"
 
 
 class StageChange(ChoiceLabelsMixin, models.Model):

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization
+from accounts.organizations import default_organization, home_organization
 from jurisdictions.models import Agency, Jurisdiction, Official
 from jurisdictions.services import policy_record_create
 
@@ -43,8 +45,13 @@ def campaign_create(
     started_on: date | None = None,
     board_seats: int | None = None,
     organizers: Iterable[User] = (),
+    organization: Organization | None = None,
 ) -> Campaign:
+    """A new campaign of `organization`: by default the creator's own (accounts.organizations.home_organization)."""
+    if organization is None:
+        organization = home_organization(user) if user is not None else default_organization()
     campaign = Campaign(
+        organization=organization,
         name=name,
         jurisdiction=jurisdiction,
         goal=goal,
