@@ -11,16 +11,17 @@
   author while they belong to the owning organization.
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import MANAGING_ROLES, OrganizationMembership
-from accounts.organizations import managed_organization_ids
-from core.roles import is_admin, is_staff_member, role_of
+from accounts.organizations import managed_organization_ids, member_organization_ids
+from core.roles import ADMIN, ORGANIZER, STAFF, is_admin, is_staff_member, role_of
 from core.types import AnyUser
 
-from .models import Campaign, CampaignShare, Meeting, Membership
+from .models import Campaign, CampaignShare, Meeting, Membership, QuestionSet
 
 
 def campaigns_visible_to(user: AnyUser, queryset: QuerySet[Campaign] | None = None) -> QuerySet[Campaign]:
@@ -106,6 +107,36 @@ def campaign_for_user(
     return campaign
 
 
+def can_add_to_team(user: AnyUser, campaign: Campaign) -> bool:
+    """Put people on the team: the owning organization's staff, and a collaborating partner's staff."""
+    if getattr(campaign, "user_can_add_team", None) is not None:
+        return campaign.user_can_add_team
+    return campaign_for_user(user, campaign.pk).user_can_add_team
+
+
+def team_candidates_for(user: AnyUser, campaign: Campaign | None = None) -> QuerySet[User]:
+    """The people `user` may put on a team: of a new campaign, the people of the organizations the user
+    manages; of `campaign`, the people of its organization and its collaborating partners (for the owning
+    organization's staff) or of the partner's own organizations (for a partner's staff). Network admins:
+    anyone with a role."""
+    people = User.objects.filter(is_active=True, groups__name__in=[ORGANIZER, STAFF, ADMIN]).distinct()
+    if not user.is_authenticated:
+        return people.none()
+    if is_admin(user):
+        return people
+    if campaign is not None and getattr(campaign, "user_can_manage", None) is None:
+        campaign = campaign_for_user(user, campaign.pk)  # what the user may do with it
+    if campaign is not None and campaign.user_can_manage:
+        partners = CampaignShare.objects.filter(campaign=campaign, level=CampaignShare.Level.COLLABORATE)
+        organizations = Q(organization_memberships__organization_id=campaign.organization_id) | Q(
+            organization_memberships__organization_id__in=partners.values("organization_id")
+        )
+        return people.filter(organizations)
+    if campaign is not None and not campaign.user_can_add_team:
+        return people.none()
+    return people.filter(organization_memberships__organization_id__in=managed_organization_ids(user))
+
+
 def can_see_confidential(user: AnyUser, campaign: Campaign) -> bool:
     """A campaign's confidential meeting notes: the owning organization's staff, its lead(s), network admins."""
     if getattr(campaign, "user_can_see_confidential", None) is not None:
@@ -155,3 +186,26 @@ def confidential_notes_to_save(
         return None
     earlier = meeting.confidential_notes if meeting else ""
     return f"{earlier}\n\n{typed.strip()}".strip()
+
+
+def question_sets_for(user: AnyUser, campaign: Campaign | None = None) -> QuerySet[QuestionSet]:
+    """The question sets offered: the network's, and the campaign's organization's (for a meeting or a prep
+    packet) or those of the user's organizations (the list); a network admin's list has them all."""
+    sets = QuestionSet.objects.all()
+    network = Q(organization__isnull=True)
+    if campaign is not None:
+        return sets.filter(network | Q(organization_id=campaign.organization_id))
+    if is_admin(user):
+        return sets
+    return sets.filter(network | Q(organization_id__in=member_organization_ids(user)))
+
+
+def can_change_question_set(user: AnyUser, question_set: QuestionSet | None) -> bool:
+    """Staff keep the network's question sets and their own organizations'; network admins any."""
+    if not can_manage_campaigns(user):
+        return False
+    if question_set is None or question_set.organization_id is None or is_admin(user):
+        return True
+    return OrganizationMembership.objects.filter(
+        user_id=user.pk, organization_id=question_set.organization_id, role__in=MANAGING_ROLES
+    ).exists()

@@ -315,6 +315,16 @@ class QuestionSet(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    # None: the network's, offered to every campaign; else one organization's, offered to its campaigns.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="question_sets",
+        verbose_name=_("organization"),
+        help_text=_("Leave empty for the network's, which every organization's campaigns use."),
+    )
     kind = models.CharField(_("kind of meeting"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("when to use it"), blank=True)
     description_es = models.TextField(_("when to use it (Spanish)"), blank=True)

@@ -13,6 +13,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
 from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 from jurisdictions.models import State
@@ -112,6 +113,16 @@ class Resource(ChoiceLabelsMixin, models.Model):
         REJECTED = "rejected", _("Not added")
 
     title = models.CharField(_("title"), max_length=300)
+    # None: the network's, which everyone signed in sees; else one organization's, seen by its people.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("organization"),
+        help_text=_("Leave empty for the network's library, which every organization sees."),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     summary = models.TextField(_("summary"), blank=True)
     published_on = models.DateField(_("publication date"), validators=[validate_plausible_date])

@@ -31,6 +31,7 @@ SIMPLE_FIELDS = [
     "template_body",
     "is_public",
     "is_demo",
+    "organization",
 ]
 
 

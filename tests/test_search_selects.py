@@ -94,7 +94,8 @@ def test_each_form_keeps_its_own_endpoint_parameters(staff):
     first, second = f.CampaignFactory(), f.CampaignFactory()
     from campaigns.forms import MemberForm
 
-    first_html, second_html = str(MemberForm(campaign=first)), str(MemberForm(campaign=second))
+    first_html = str(MemberForm(campaign=first, user=staff))
+    second_html = str(MemberForm(campaign=second, user=staff))
     assert f"campaign={first.pk}" in first_html and f"campaign={second.pk}" not in first_html
     assert f"campaign={second.pk}" in second_html
     assert "campaign=" not in str(MemberForm.base_fields["user"].widget.params)

@@ -19,6 +19,7 @@ from ..models import (
     OUTCOME_STAGES,
     VOTING_AGENCY_KINDS,
     Campaign,
+    CampaignShare,
     Meeting,
     Membership,
     Stage,
@@ -151,6 +152,34 @@ def campaign_change_stage(
         )
     campaign_touch(campaign=campaign, when=change.changed_at)
     return change
+
+
+# --- sharing with partner organizations -----------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_share(*, campaign: Campaign, user: User, organization: Organization, level: str) -> CampaignShare:
+    """Share the campaign with a partner organization (or change how): its staff see it; to collaborate,
+    they also change it and add their people to the team. Confidential notes are never shared."""
+    if organization.pk == campaign.organization_id:
+        raise ValidationError({"organization": _("The campaign already belongs to this organization.")})
+    if level not in CampaignShare.Level.values:
+        raise ValidationError({"level": _("Choose read only or collaborate.")})
+    share, created = CampaignShare.objects.get_or_create(
+        campaign=campaign, organization=organization, defaults={"level": level, "shared_by": user}
+    )
+    if not created and share.level != level:
+        share.level = level
+        share.save(update_fields=["level"])
+    campaign_touch(campaign=campaign)
+    return share
+
+
+@transaction.atomic
+def campaign_unshare(*, campaign: Campaign, user: User, organization: Organization) -> None:
+    """Stop sharing with the partner. Its people still on the team stay there until taken off."""
+    CampaignShare.objects.filter(campaign=campaign, organization=organization).delete()
+    campaign_touch(campaign=campaign)
 
 
 # --- team ----------------------------------------------------------------------------------------
