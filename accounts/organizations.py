@@ -29,13 +29,16 @@ def default_organization() -> Organization:
 
 
 def managed_organization_ids(user: AnyUser) -> QuerySet:
-    """The organizations whose campaigns the user manages (staff or admin there), as a subquery."""
-    return OrganizationMembership.objects.filter(user_id=user.pk, role__in=MANAGING_ROLES).values("organization_id")
+    """The organizations whose campaigns the user manages (staff or admin there), as a subquery (none for
+    an anonymous visitor)."""
+    return OrganizationMembership.objects.filter(user_id=user.pk or 0, role__in=MANAGING_ROLES).values(
+        "organization_id"
+    )
 
 
 def member_organization_ids(user: AnyUser) -> QuerySet:
     """Every organization the user belongs to, in any role, as a subquery."""
-    return OrganizationMembership.objects.filter(user_id=user.pk).values("organization_id")
+    return OrganizationMembership.objects.filter(user_id=user.pk or 0).values("organization_id")  # none: anonymous
 
 
 def organizations_managed_by(user: AnyUser) -> QuerySet[Organization]:

@@ -207,5 +207,5 @@ def can_change_question_set(user: AnyUser, question_set: QuestionSet | None) -> 
     if question_set is None or question_set.organization_id is None or is_admin(user):
         return True
     return OrganizationMembership.objects.filter(
-        user_id=user.pk, organization_id=question_set.organization_id, role__in=MANAGING_ROLES
+        user_id=user.pk or 0, organization_id=question_set.organization_id, role__in=MANAGING_ROLES
     ).exists()
