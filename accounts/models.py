@@ -152,3 +152,38 @@ class OrganizationMembership(ChoiceLabelsMixin, models.Model):
 
 # Roles of an organization whose holders see and manage all its campaigns.
 MANAGING_ROLES = (OrganizationMembership.Role.STAFF, OrganizationMembership.Role.ADMIN)
+
+
+class Invitation(models.Model):
+    """An invitation by email to join an organization in a role. Only a hash of its secret is kept; it is
+    used once and expires (INVITATION_DAYS)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organization")
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=OrganizationMembership.Role.choices,
+        default=OrganizationMembership.Role.ORGANIZER,
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} to {self.organization}"

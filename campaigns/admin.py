@@ -16,14 +16,20 @@ class StageChangeInline(admin.TabularInline):
     raw_id_fields = ["changed_by"]
 
 
+class CampaignShareInline(admin.TabularInline):
+    model = models.CampaignShare
+    extra = 0
+    raw_id_fields = ["shared_by"]
+
+
 @admin.register(models.Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "jurisdiction", "goal", "stage", "lead", "last_activity_at"]
-    list_filter = ["stage", "goal", "jurisdiction__state"]
+    list_display = ["name", "organization", "jurisdiction", "goal", "stage", "lead", "last_activity_at"]
+    list_filter = ["organization", "stage", "goal", "jurisdiction__state"]
     search_fields = ["name", "jurisdiction__name"]
-    list_select_related = ["jurisdiction__state", "lead"]
+    list_select_related = ["organization", "jurisdiction__state", "lead"]
     raw_id_fields = ["jurisdiction", "lead", "created_by"]
-    inlines = [MembershipInline, StageChangeInline]
+    inlines = [MembershipInline, CampaignShareInline, StageChangeInline]
 
 
 @admin.register(models.Membership)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/password_reset/", accounts_views.password_reset, name="password_reset"),
     path("accounts/two-factor/", include("accounts.urls")),
+    path("organizations/", include("accounts.urls_organizations")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jurisdictions/", include("jurisdictions.urls")),

@@ -209,6 +209,8 @@ OTP_TOTP_ISSUER = env("SITE_NAME", default="ICE Out Campaign Desk")
 
 # The organization that holds campaigns, material and people with no other home (accounts.organizations).
 DEFAULT_ORGANIZATION_NAME = env("DEFAULT_ORGANIZATION_NAME", default="Our organization")
+# Days an invitation to an organization stays good (accounts.invitations).
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
