@@ -353,7 +353,7 @@ def test_bad_287g_rows_are_reported_and_good_rows_still_load(tmp_path, counties_
     out, err = run("import_287g", path)
     assert f"{path}:2: support_type 'Something Else' is not" in err
     assert f"{path}:3: agency is blank" in err
-    assert f"{path}:4: signed date '7/72025' is not a date; agreement imported without a signed date" in err
+    assert f"{path}:4: signed date '7/72025' read as 2025-07-07 (a slash left out)" in err
     assert (
         f"{path}:6: {rows[3]['agency']} ({rows[3]['support_type']}) is listed twice; the row at line 5 was kept" in err
     )
@@ -364,5 +364,5 @@ def test_bad_287g_rows_are_reported_and_good_rows_still_load(tmp_path, counties_
 def test_287g_missing_column_is_a_clear_error(tmp_path, states):
     path = tmp_path / "list.csv"
     path.write_text("state,agency,county\nTEXAS,Some Police Department,#N/A\n")
-    with pytest.raises(CommandError, match=r"missing column\(s\) agency_type, support_type"):
+    with pytest.raises(CommandError, match=r"missing column\(s\) TYPE, SUPPORT TYPE"):
         run("import_287g", path)

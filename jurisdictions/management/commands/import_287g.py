@@ -1,12 +1,14 @@
 """import_287g: ICE's list of 287(g) participating (or pending) agencies."""
 
 import datetime
+import re
 
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from core.importing import CREATED, UNCHANGED, UPDATED, RowError
+from jurisdictions.ice_lists import PENDING, model_of, read_list, read_list_name
 from jurisdictions.importers import (
     AgencyIndex,
     CountyIndex,
@@ -16,36 +18,30 @@ from jurisdictions.importers import (
     agency_kind,
     changed_fields,
     clean_url,
-    date_in_file_name,
     parse_date,
-    read_header,
     write_rows,
 )
-from jurisdictions.models import Agency, Agreement287g, Dimension, Model287g, PolicyRecord
+from jurisdictions.models import Agency, Agreement287g, Dimension, PolicyRecord
 from jurisdictions.naming import fold
 from jurisdictions.services import agreement_policy_records_sync, jurisdictions_refresh_policy
 
 SOURCE_TAG = "ice-287g"
 # The first 287(g) agreements were signed in 2002; an earlier date is a typo.
 FIRST_AGREEMENT = datetime.date(2002, 1, 1)
-MODELS = {
-    "jail enforcement model": Model287g.JAIL_ENFORCEMENT,
-    "jail enforcement": Model287g.JAIL_ENFORCEMENT,
-    "jem": Model287g.JAIL_ENFORCEMENT,
-    "task force model": Model287g.TASK_FORCE,
-    "task force": Model287g.TASK_FORCE,
-    "tfm": Model287g.TASK_FORCE,
-    "warrant service officer": Model287g.WARRANT_SERVICE,
-    "warrant service officer model": Model287g.WARRANT_SERVICE,
-    "wso": Model287g.WARRANT_SERVICE,
-}
 AGENCY_TYPES = {"county", "municipality", "state agency"}
 
-HELP = """Load ICE's 287(g) list: one agreement per agency and model (support_type).
+HELP = """Load ICE's 287(g) list: one agreement per agency and model (support type).
 
-CSV is the participating list (ice_287g_participating_<date>.csv: has signed_date) or the pending
-list (no signed_date column, or --pending): agreements from it are pending. The list date (--as-of,
-else a YYYY-MM-DD date in the file name, else today) is stored as each agreement's last_listed.
+FILE is ICE's spreadsheet as published on ice.gov (participatingAgencies07182025pm.xlsx,
+pendingAgencies07182025pm.xlsx) or a CSV made from it (ice_287g_participating_<YYYY-MM-DD>.csv).
+The sheet named like "data" or "Sheet1" is read, else the first; headers STATE, LAW ENFORCEMENT
+AGENCY, TYPE, COUNTY, SUPPORT TYPE, SIGNED, MOA, ADDENDUM (spaces and case ignored). The memorandum
+and addendum links are the cells' hyperlinks, Outlook SafeLinks unwrapped to the ice.gov address.
+The list is pending when the file name says so, --pending is given or it has no SIGNED column;
+agreements from it are pending. The list date is --as-of, else the date in the file name
+(participatingAgenciesMMDDYYYYpm, 287gParticipatingAgenciesMMDDYYam, ParticipatingAgencyMMDDYYpm,
+pendingAgenciesMMDDYYYY..., or YYYY-MM-DD); it is stored as each agreement's last_listed. A file
+that is not a spreadsheet (an HTML page saved as .xlsx) is refused and nothing changes.
 
 Rules:
 - The agency is matched by state + normalised name, or for a sheriff's office the only sheriff's office
@@ -72,6 +68,18 @@ Each agreement becomes its county's 287(g) policy record, and the counties' curr
 are recomputed. Running it twice changes nothing the second time."""
 
 
+def _missing_slash(text):
+    """ICE's M/DYYYY typo ("7/72025", "05/082025") read as M/D/YYYY, or None."""
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})(\d{4})", (text or "").strip())
+    if not match:
+        return None
+    month, day, year = map(int, match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
 class Command(PlacesImportCommand):
     help = HELP
     required_columns = ("state", "agency", "agency_type", "county", "support_type")
@@ -79,24 +87,38 @@ class Command(PlacesImportCommand):
     atomic_rows = False
 
     def add_arguments(self, parser):
-        super().add_arguments(parser)
+        parser.add_argument("csv", metavar="FILE", help="ICE's list as published (.xlsx) or a CSV made from it")
         parser.add_argument("--pending", action="store_true", help="the file is ICE's pending list")
         parser.add_argument(
             "--as-of",
             type=datetime.date.fromisoformat,
-            help="date of the list (YYYY-MM-DD); default: the date in the file name, else today",
+            help="date of the list (YYYY-MM-DD); default: the date in the file name",
         )
 
-    def before_rows(self, path, rows, options):
-        header = read_header(path)
+    def read_rows(self, path, options):
+        self.file_format, header, rows = read_list(path)
         if "on_latest_sheet" in header or "first_seen" in header:
             raise CommandError(
                 f"{path}: this is the sheet history (one row per spelling seen on any sheet), not an ICE list; "
                 "import the participating or pending list instead."
             )
-        self.pending = options.get("pending") or "signed_date" not in header
-        self.as_of = options.get("as_of") or date_in_file_name(path) or timezone.localdate()
-        self.as_of_source = "--as-of" if options.get("as_of") else "file name" if date_in_file_name(path) else "today"
+        named = read_list_name(path, today=timezone.localdate())
+        self.pending = bool(options.get("pending")) or named.kind == PENDING or "signed_date" not in header
+        self.half = named.half
+        if options.get("as_of"):
+            self.as_of, self.as_of_source = options["as_of"], "--as-of"
+        elif named.problem:
+            raise CommandError(f"{path}: {named.problem}; give the list's date with --as-of YYYY-MM-DD.")
+        elif named.date is None:
+            raise CommandError(
+                f"{path}: the file name carries no list date (ICE names its lists like "
+                "participatingAgencies07182025pm.xlsx); give the list's date with --as-of YYYY-MM-DD."
+            )
+        else:
+            self.as_of, self.as_of_source = named.date, "file name"
+        return rows
+
+    def before_rows(self, path, rows, options):
         self.states = StateIndex()
         if not self.states:
             raise CommandError("No states are loaded yet; run import_jurisdictions first.")
@@ -119,7 +141,7 @@ class Command(PlacesImportCommand):
         name = row["agency"]
         if not name:
             raise RowError("agency is blank")
-        model = MODELS.get(fold(row["support_type"]))
+        model = model_of(row["support_type"])
         if model is None:
             raise RowError(
                 f"support_type {row['support_type']!r} is not Jail Enforcement Model, Task Force Model "
@@ -202,8 +224,11 @@ class Command(PlacesImportCommand):
         try:
             signed = parse_date(written)
         except ValueError:
-            self.warn(line, f"signed date {written!r} is not a date; agreement imported without a signed date")
-            return None
+            signed = _missing_slash(written)
+            if signed is None:
+                self.warn(line, f"signed date {written!r} is not a date; agreement imported without a signed date")
+                return None
+            self.warn(line, f"signed date {written!r} read as {signed.isoformat()} (a slash left out)")
         if signed is not None and not FIRST_AGREEMENT <= signed <= self.as_of:
             self.warn(
                 line,
