@@ -26,6 +26,7 @@ from .models import (
     Agreement287g,
     Dimension,
     Jurisdiction,
+    ListSnapshot,
     Model287g,
     Official,
     PolicyLevel,
@@ -395,3 +396,8 @@ def upcoming_elections(
         .filter(agency__jurisdiction__in=jurisdictions)
         .order_by("next_election", "agency__jurisdiction__name", "office", "district", "name", "pk")
     )
+
+
+def list_snapshot_newest(*, kind: str) -> ListSnapshot | None:
+    """The newest ICE list of a kind that was applied (an older one imported later changes nothing)."""
+    return ListSnapshot.objects.filter(kind=kind, applied=True).order_by("-list_date", "-list_half", "-pk").first()

@@ -28,7 +28,7 @@ SAFELINK = (
 
 def test_the_published_participating_spreadsheet_loads_as_it_is(all_counties):
     out, err = run("import_287g", PARTICIPATING_XLSX)
-    assert "ICE participating list dated 2025-07-18 (from file name)" in out
+    assert "ICE participating list dated 2025-07-18 pm (from file name)" in out
     assert "created 832, updated 0, unchanged 0, skipped 0, rejected 0" in out
     assert Agreement287g.objects.filter(status="active").count() == 832
     links = list(Agreement287g.objects.exclude(moa_url="").values_list("moa_url", flat=True))
@@ -122,7 +122,7 @@ def test_an_impossible_date_in_the_name_asks_for_as_of(tmp_path, counties_of):
         run("import_287g", path)
     assert not Agreement287g.objects.exists()
     out, _ = run("import_287g", path, "--as-of", "2025-03-11")
-    assert "dated 2025-03-11 (from --as-of)" in out
+    assert "dated 2025-03-11 pm (from --as-of)" in out
 
 
 def test_a_name_without_a_date_asks_for_as_of(tmp_path, states):
