@@ -476,7 +476,7 @@ class ListSnapshot(ChoiceLabelsMixin, models.Model):
         indexes = [models.Index(fields=["kind", "-list_date"], name="listsnapshot_kind_date_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}, {self.list_date:%Y-%m-%d}{self.list_half}"
+        return f"{self.get_kind_display()}, {self.list_date:%Y-%m-%d} {self.list_half}".strip()
 
 
 class ListChange(ChoiceLabelsMixin, models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -26,6 +27,7 @@ from .models import (
     Agreement287g,
     Dimension,
     Jurisdiction,
+    ListChange,
     ListSnapshot,
     Model287g,
     Official,
@@ -321,7 +323,16 @@ def _detail_prefetches() -> list[Prefetch]:
         ),
         Prefetch(
             "agreements",
-            queryset=Agreement287g.objects.select_related("agency").order_by(
+            queryset=Agreement287g.objects.select_related("agency")
+            .prefetch_related(
+                Prefetch(
+                    "list_changes",
+                    queryset=ListChange.objects.select_related("snapshot").order_by(
+                        "snapshot__list_date", "snapshot__list_half", "pk"
+                    ),
+                )
+            )
+            .order_by(
                 Case(When(status=Agreement287g.Status.ACTIVE, then=Value(0)), default=Value(1)),
                 F("signed_date").desc(nulls_last=True),
             ),
@@ -401,3 +412,15 @@ def upcoming_elections(
 def list_snapshot_newest(*, kind: str) -> ListSnapshot | None:
     """The newest ICE list of a kind that was applied (an older one imported later changes nothing)."""
     return ListSnapshot.objects.filter(kind=kind, applied=True).order_by("-list_date", "-list_half", "-pk").first()
+
+
+def list_changes_page() -> QuerySet[ListChange]:
+    """What each ICE list changed, newest list first, with what each row shows read in the same query."""
+    return ListChange.objects.select_related(
+        "snapshot", "agreement__agency", "previous_agreement", "state", "jurisdiction"
+    ).order_by("-snapshot__list_date", "-snapshot__list_half", "-snapshot_id", "state__name", "kind", "pk")
+
+
+def list_snapshots_recent(*, limit: int = 10) -> list[ListSnapshot]:
+    """The lists imported last, each with how many changes it recorded."""
+    return list(ListSnapshot.objects.annotate(change_count=Count("changes")).order_by("-imported_at", "-pk")[:limit])
