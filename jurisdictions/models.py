@@ -636,3 +636,48 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.jurisdiction}: {self.get_dimension_display()} = {self.get_value_display()}"
+
+
+class Follow(models.Model):
+    """Someone signed in who wants to hear when ICE's 287(g) list changes in a county or a state."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows", verbose_name=_("user")
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("county"),
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, null=True, blank=True, related_name="followers", verbose_name=_("state")
+    )
+    created_at = models.DateTimeField(_("followed since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["state__name", "jurisdiction__name"]
+        verbose_name = _("followed place")
+        verbose_name_plural = _("followed places")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jurisdiction__isnull=True, state__isnull=False)
+                | Q(jurisdiction__isnull=False, state__isnull=True),
+                name="follow_county_or_state",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "jurisdiction"], condition=Q(jurisdiction__isnull=False), name="follow_county_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "state"], condition=Q(state__isnull=False), name="follow_state_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction"], name="follow_jurisdiction_idx"),
+            models.Index(fields=["state"], name="follow_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.jurisdiction or self.state}"

@@ -26,6 +26,7 @@ from .models import (
     Agency,
     Agreement287g,
     Dimension,
+    Follow,
     Jurisdiction,
     ListChange,
     ListSnapshot,
@@ -424,3 +425,27 @@ def list_changes_page() -> QuerySet[ListChange]:
 def list_snapshots_recent(*, limit: int = 10) -> list[ListSnapshot]:
     """The lists imported last, each with how many changes it recorded."""
     return list(ListSnapshot.objects.annotate(change_count=Count("changes")).order_by("-imported_at", "-pk")[:limit])
+
+
+def follows_of(user: Any) -> dict[str, set[int]]:
+    """{"counties": ids, "states": ids} a user follows (one query; none for someone not signed in)."""
+    followed: dict[str, set[int]] = {"counties": set(), "states": set()}
+    if not user.is_authenticated:
+        return followed
+    for jurisdiction_id, state_id in Follow.objects.filter(user=user).values_list("jurisdiction_id", "state_id"):
+        if jurisdiction_id:
+            followed["counties"].add(jurisdiction_id)
+        elif state_id:
+            followed["states"].add(state_id)
+    return followed
+
+
+def follow_list(user: Any) -> list[Follow]:
+    """The places a user follows, states first, then counties by state and name."""
+    return list(
+        Follow.objects.filter(user=user)
+        .select_related("jurisdiction__state", "state")
+        .order_by(
+            F("jurisdiction").asc(nulls_first=True), "state__name", "jurisdiction__state__name", "jurisdiction__name"
+        )
+    )

@@ -17,6 +17,7 @@ from redis import RedisError
 from .models import (
     Agreement287g,
     Dimension,
+    Follow,
     Jurisdiction,
     ListChange,
     ListSnapshot,
@@ -374,3 +375,15 @@ def list_snapshot_record(
     if changes:
         transaction.on_commit(lambda: list_changes_recorded.send(sender=ListSnapshot, snapshot_id=snapshot.pk))
     return snapshot
+
+
+def follow_set(*, user: User, jurisdiction: Jurisdiction | None = None, state: State | None = None, on: bool) -> None:
+    """Follow (on=True) or stop following a county or a state; doing it twice changes nothing."""
+    if on and jurisdiction is not None:
+        Follow.objects.get_or_create(user=user, jurisdiction=jurisdiction)
+    elif on:
+        Follow.objects.get_or_create(user=user, state=state)
+    elif jurisdiction is not None:
+        Follow.objects.filter(user=user, jurisdiction=jurisdiction).delete()
+    else:
+        Follow.objects.filter(user=user, state=state).delete()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.jurisdiction_detail, name="detail"),
     path("<int:pk>/policy/new/", views.policy_record_new, name="policy-new"),
     path("policy/<int:record_id>/document/", views.policy_document, name="policy-document"),
+    path("follow/", views.follow, name="follow"),
     path("287g/changes/", views_changes.list_changes, name="list-changes"),
     path("287g/changes.csv", views_changes.list_changes_csv, name="list-changes-csv"),
     path("officials/", views_officials.official_list, name="officials"),
