@@ -10,6 +10,7 @@ from .models import (
     Agency,
     Agreement287g,
     Jurisdiction,
+    ListFetchRefusal,
     ListSnapshot,
     Official,
     PolicyRecord,
@@ -215,6 +216,21 @@ class ListSnapshotAdmin(admin.ModelAdmin):
     list_display = ["list_date", "list_half", "kind", "row_count", "applied", "baseline", "imported_at", "file_name"]
     list_filter = ["kind", "applied"]
     readonly_fields = [field.name for field in ListSnapshot._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ListFetchRefusal)
+class ListFetchRefusalAdmin(admin.ModelAdmin):
+    """What the scheduled fetch would not import, and why (staff were emailed the first time)."""
+
+    list_display = ["last_at", "kind", "times", "reason", "url"]
+    list_filter = ["kind"]
+    readonly_fields = [field.name for field in ListFetchRefusal._meta.fields]
 
     def has_add_permission(self, request):
         return False

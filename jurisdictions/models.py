@@ -681,3 +681,25 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} follows {self.jurisdiction or self.state}"
+
+
+class ListFetchRefusal(models.Model):
+    """A list the scheduled fetch would not import, and why: staff are emailed once for each file or error."""
+
+    kind = models.CharField(_("list"), max_length=15, choices=ListSnapshot.Kind.choices)
+    url = models.CharField(_("address"), max_length=500)
+    # SHA-256 of the file downloaded, or of the error when nothing could be downloaded.
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    reason = models.TextField(_("reason"))
+    first_at = models.DateTimeField(_("first refused"), default=timezone.now)
+    last_at = models.DateTimeField(_("last refused"), default=timezone.now)
+    times = models.PositiveIntegerField(_("times"), default=1)
+
+    class Meta:
+        ordering = ["-last_at"]
+        verbose_name = _("refused ICE 287(g) list")
+        verbose_name_plural = _("refused ICE 287(g) lists")
+        constraints = [models.UniqueConstraint(fields=["kind", "sha256"], name="listfetchrefusal_once")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.reason[:80]}"
