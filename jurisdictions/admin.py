@@ -9,6 +9,7 @@ from .forms import PolicyRecordAdminForm
 from .models import (
     Agency,
     Agreement287g,
+    FederalDesignation,
     Jurisdiction,
     ListFetchRefusal,
     ListSnapshot,
@@ -237,3 +238,12 @@ class ListFetchRefusalAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FederalDesignation)
+class FederalDesignationAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "state", "list_name", "listed_on"]
+    list_filter = ["level", "list_name", "state"]
+    list_select_related = ["state"]
+    search_fields = ["name", "state__name"]
+    autocomplete_fields = ["jurisdiction"]

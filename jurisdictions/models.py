@@ -703,3 +703,47 @@ class ListFetchRefusal(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.reason[:80]}"
+
+
+class FederalDesignation(ChoiceLabelsMixin, models.Model):
+    """A place named on a federal list, such as the Department of Justice's list of "sanctuary jurisdictions".
+
+    It is the federal government's designation on a date, with its source: not a measured policy, and
+    never a policy record or part of a county's level.
+    """
+
+    class Level(models.TextChoices):
+        STATE = "state", _("State")
+        COUNTY = "county", _("County")
+        CITY = "city", _("City")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    name = models.CharField(_("name as listed"), max_length=200)
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, related_name="federal_designations", verbose_name=_("state")
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="federal_designations",
+        verbose_name=_("county"),
+    )
+    list_name = models.CharField(_("list"), max_length=300)
+    listed_on = models.DateField(_("listed on"))
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-listed_on", "level", "name"]
+        verbose_name = _("federal designation")
+        verbose_name_plural = _("federal designations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["list_name", "listed_on", "state", "level", "name"], name="federaldesignation_once"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "level"], name="federaldesignation_state_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.list_name}, {self.listed_on:%Y-%m-%d})"

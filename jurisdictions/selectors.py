@@ -26,6 +26,7 @@ from .models import (
     Agency,
     Agreement287g,
     Dimension,
+    FederalDesignation,
     Follow,
     Jurisdiction,
     ListChange,
@@ -449,3 +450,36 @@ def follow_list(user: Any) -> list[Follow]:
             F("jurisdiction").asc(nulls_first=True), "state__name", "jurisdiction__state__name", "jurisdiction__name"
         )
     )
+
+
+def federal_designations_for(jurisdiction: Jurisdiction) -> list[FederalDesignation]:
+    """The federal lists naming this county, its state, or the state's cities (one query)."""
+    county_ids = [pk for pk in (jurisdiction.pk, jurisdiction.parent_id) if pk]
+    return list(
+        FederalDesignation.objects.filter(
+            Q(jurisdiction_id__in=county_ids)
+            | Q(
+                state_id=jurisdiction.state_id,
+                level__in=[FederalDesignation.Level.STATE, FederalDesignation.Level.CITY],
+            )
+        ).order_by("-listed_on", "level", "name")
+    )
+
+
+# The dimensions people research and enter; 287(g) comes from ICE's list.
+RESEARCHED_DIMENSIONS = [Dimension.HOLDS, Dimension.NOTIFICATIONS, Dimension.JAIL_ACCESS, Dimension.BED_CONTRACT]
+
+
+def policy_source_counts() -> dict[str, int]:
+    """How many counties have policy records from real sources, and how many only demo records (one query).
+
+    Shown beside the map and the county list so that nobody mistakes demo data for fact.
+    """
+    researched = PolicyRecord.objects.filter(jurisdiction=OuterRef("pk"), dimension__in=RESEARCHED_DIMENSIONS)
+    sourced = Exists(researched.filter(is_demo=False))
+    demo = Exists(researched.filter(is_demo=True))
+    counts = Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY).aggregate(
+        sourced=Count("pk", filter=Q(sourced)),
+        demo_only=Count("pk", filter=Q(demo) & ~Q(sourced)),
+    )
+    return {"sourced": counts["sourced"] or 0, "demo_only": counts["demo_only"] or 0}

@@ -130,6 +130,7 @@ def _list_context(query):
         "page_sizes": PAGE_SIZES,
         "sort_columns": SORT_COLUMNS,
         "query": query,
+        "source_counts": selectors.policy_source_counts(),
     }
     if not valid:
         raise FiltersUnreadable(context)
@@ -171,6 +172,7 @@ def jurisdiction_detail(request, pk):
         # Who entered a record, and the campaigns here, are for signed-in readers only.
         "signed_in": user.is_authenticated,
         "follows": selectors.follows_of(user),
+        "designations": selectors.federal_designations_for(jurisdiction),
     }
     return render(request, "jurisdictions/detail.html", context)
 

@@ -138,6 +138,7 @@ def _map_context(request):
         "map_strings": _map_strings(),
         # The 287(g) layer says which of ICE's lists it shows.
         "list_287g": selectors.list_snapshot_newest(kind=ListSnapshot.Kind.PARTICIPATING),
+        "source_counts": selectors.policy_source_counts(),
     }
 
 
