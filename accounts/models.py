@@ -88,3 +88,70 @@ class Profile(ChoiceLabelsMixin, models.Model):
             if 0 <= day <= MAX_LEAD_DAYS:
                 days.add(day)
         return sorted(days, reverse=True)
+
+
+class Organization(models.Model):
+    """A group that runs campaigns on this instance: a legal organization, a local group, a partner network.
+
+    Its staff see and manage its campaigns; campaigns may be shared with partner organizations. The
+    default organization holds what was here before there were several (and what has no other home).
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Profile.Language.choices, default=Profile.Language.ENGLISH
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
+    is_default = models.BooleanField(_("default organization"), default=False, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="organization_one_default"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationMembership(ChoiceLabelsMixin, models.Model):
+    """A person's place in an organization, with their role in it."""
+
+    class Role(models.TextChoices):
+        ORGANIZER = "organizer", _("Organizer")
+        STAFF = "staff", _("Staff")
+        ADMIN = "admin", _("Admin of the organization")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_memberships",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ORGANIZER)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name", "user__username"]
+        verbose_name = _("organization membership")
+        verbose_name_plural = _("organization memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="organization_membership_once"),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="org_membership_user_role_idx")]
+
+    def __str__(self):
+        return f"{self.user} in {self.organization} ({self.role})"
+
+
+# Roles of an organization whose holders see and manage all its campaigns.
+MANAGING_ROLES = (OrganizationMembership.Role.STAFF, OrganizationMembership.Role.ADMIN)

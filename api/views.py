@@ -162,8 +162,10 @@ class TeamList(ApiView):
         responses={201: s.MembershipSerializer},
     )
     def post(self, request, pk):
-        campaign = self.campaign(manage=True)
-        data = self.validated(s.MembershipInputSerializer)
+        campaign = self.campaign()
+        if not campaign.user_can_add_team:
+            raise PermissionDenied("Only the campaign's organization and its collaborating partners add to the team.")
+        data = self.validated(s.MembershipInputSerializer, campaign=campaign)
         membership = services.membership_add(
             campaign=campaign, user=request.user, member=data["user"], role=data["role"]
         )

@@ -11,12 +11,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Profile
+from accounts.models import Organization, OrganizationMembership, Profile
+from accounts.organizations import default_organization
 from campaigns.management.commands.seed_demo import _county_policy
 from campaigns.models import (
     Assignment,
     AssignmentOpen,
     Campaign,
+    CampaignShare,
     Membership,
     Question,
     QuestionSet,
@@ -45,10 +47,12 @@ from .plan import (
     ANSWERS_PER_MEETING,
     BENCH_MARK,
     BENCH_NOTE,
+    BENCH_ORGANIZATION_SLUG,
     BENCH_PASSWORD,
     BENCH_SET_PREFIX,
     BENCH_URL,
     POLICY_RECORDS_PER_COUNTY,
+    SHARED_EVERY,
     SUGGESTED_EVERY,
     USERNAME_PREFIX,
     letter_model,
@@ -250,9 +254,42 @@ class BenchBuilder(ActivityMixin):
         self.admin_ids = [u.pk for (role, _u), u in zip(people, created, strict=True) if role == roles.ADMIN]
         self.staff_ids = [u.pk for (role, _u), u in zip(people, created, strict=True) if role == roles.STAFF]
         self.organizer_ids = [u.pk for (role, _u), u in zip(people, created, strict=True) if role == roles.ORGANIZER]
+        self._organizations()
         self._profiles([u.pk for u in created])
         self.counts["users"] = len(created)
         self._tick(len(created))
+
+    def _organizations(self):
+        """The default organization and partners; each staff member and organizer belongs to one (staff dealt
+        out first, so every organization has staff). The network admins run them all."""
+        p, rng = self.plan, self.rng
+        home = default_organization()
+        others = Organization.objects.bulk_create(
+            [
+                Organization(name=f"Bench organization {n:02d} (synthetic)", slug=f"{BENCH_ORGANIZATION_SLUG}{n:02d}")
+                for n in range(2, p.organizations + 1)
+            ]
+        )
+        self.organization_ids = [home.pk] + [o.pk for o in others]
+        self.organization_of = {}
+        memberships = []
+        for position, user_id in enumerate(self.staff_ids):
+            organization_id = self.organization_ids[position % len(self.organization_ids)]
+            self.organization_of[user_id] = organization_id
+            memberships.append(OrganizationMembership(organization_id=organization_id, user_id=user_id, role="staff"))
+        for user_id in self.organizer_ids:
+            organization_id = rng.choice(self.organization_ids)
+            self.organization_of[user_id] = organization_id
+            memberships.append(
+                OrganizationMembership(organization_id=organization_id, user_id=user_id, role="organizer")
+            )
+        for user_id in self.admin_ids:
+            self.organization_of[user_id] = home.pk
+        OrganizationMembership.objects.bulk_create(memberships, batch_size=1000)
+        self.organizers_by_organization = {}
+        for user_id in self.organizer_ids:
+            self.organizers_by_organization.setdefault(self.organization_of[user_id], []).append(user_id)
+        self.counts["organizations"] = len(self.organization_ids)
 
     def _profiles(self, user_ids):
 
@@ -315,7 +352,11 @@ class BenchBuilder(ActivityMixin):
             names[base] = names.get(base, 0) + 1
             name = base if names[base] == 1 else f"{base} ({names[base]})"
             started = self.now - timedelta(days=rng.randint(45, 5 * 365), hours=rng.randint(8, 18))
-            team_size = min(len(self.organizer_ids), rng.choice([1, 2, 2, 3, 3, 4]))
+            lead_id = rng.choice(leads)
+            organization_id = self.organization_of[lead_id]
+            # The team comes from the lead's organization when it has organizers, else from anyone's.
+            pool = self.organizers_by_organization.get(organization_id) or self.organizer_ids
+            team_size = min(len(pool), rng.choice([1, 2, 2, 3, 3, 4]))
             spec = CampaignSpec(
                 pk=next(ids),
                 jurisdiction_id=county["pk"],
@@ -324,8 +365,8 @@ class BenchBuilder(ActivityMixin):
                 postal=county["state__postal"],
                 started=started,
                 stage=stage,
-                lead_id=rng.choice(leads),
-                team=rng.sample(self.organizer_ids, team_size),
+                lead_id=lead_id,
+                team=rng.sample(pool, team_size),
                 # Some campaigns are much busier than others: their page is the one to watch.
                 weight=rng.lognormvariate(0, 0.8) * (0.4 if stage == "research" else 1.0),
                 seats=rng.choice([5, 5, 5, 7, 9, None]),
@@ -344,6 +385,7 @@ class BenchBuilder(ActivityMixin):
                 Campaign,
                 Campaign(
                     pk=spec.pk,
+                    organization_id=organization_id,
                     name=name,
                     jurisdiction_id=county["pk"],
                     goal=goal,
@@ -366,6 +408,18 @@ class BenchBuilder(ActivityMixin):
                 with_pk=True,
             )
             specs.append(spec)
+            partners = [o for o in self.organization_ids if o != organization_id]
+            if partners and spec.pk % SHARED_EVERY == 0:
+                self.w.add(
+                    CampaignShare,
+                    CampaignShare(
+                        campaign_id=spec.pk,
+                        organization_id=rng.choice(partners),
+                        level=rng.choice(["read", "collaborate"]),
+                        shared_at=started,
+                        shared_by_id=spec.lead_id,
+                    ),
+                )
         self.specs = specs
         for spec in specs:
             self.w.add(

@@ -6,6 +6,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from accounts.models import Organization
 from campaigns.models import Campaign, QuestionSet
 from jurisdictions.models import Agency, PolicyRecord
 from resources.models import Resource
@@ -14,6 +15,7 @@ from .plan import (
     BENCH_AGENCY_SOURCE,
     BENCH_MARK,
     BENCH_NOTE,
+    BENCH_ORGANIZATION_SLUG,
     BENCH_SET_PREFIX,
     BENCH_URL,
     USERNAME_PREFIX,
@@ -85,6 +87,7 @@ def clear(*, log=print):
         PolicyRecord.objects.filter(note=BENCH_NOTE).delete()
         QuestionSet.objects.filter(name__startswith=BENCH_SET_PREFIX).delete()
         Agency.objects.filter(sources=BENCH_AGENCY_SOURCE).delete()
+        Organization.objects.filter(slug__startswith=BENCH_ORGANIZATION_SLUG).delete()
 
 
 def analyze():

@@ -27,6 +27,10 @@ SCALE_ONE = {
 ANSWERS_PER_MEETING = 8  # the bench question sets have 6 to 10 questions
 POLICY_RECORDS_PER_COUNTY = 3
 OVERDUE_SHARE = 0.2
+# Organizations at scale 1: the default one and partners; one campaign in SHARED_EVERY is shared with another.
+ORGANIZATIONS_AT_SCALE_ONE = 20
+BENCH_ORGANIZATION_SLUG = "bench-organization-"
+SHARED_EVERY = 10
 # One resource in this many waits as an organizer's suggestion; the others are in the library.
 SUGGESTED_EVERY = 25
 
@@ -38,6 +42,7 @@ class Plan:
     admins: int
     staff: int
     organizers: int
+    organizations: int
     campaigns: int
     targets: int
     meetings: int
@@ -69,6 +74,8 @@ def plan_for(scale):
         admins=admins,
         staff=staff,
         organizers=users - admins - staff,
+        # 20 at scale 1; never more than there are staff to run them.
+        organizations=min(staff, max(1, round(ORGANIZATIONS_AT_SCALE_ONE * scale))),
         campaigns=campaigns,
         targets=n("targets", campaigns),
         meetings=n("meetings"),

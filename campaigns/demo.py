@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Organization
 from jurisdictions.demo import demo_term, next_election_day
 from jurisdictions.models import ELECTED_OFFICES, Agency, Dimension, Jurisdiction, Office, Official, PolicyValue
 from jurisdictions.naming import agency_name_key
@@ -28,6 +29,7 @@ from .models import (
     Assessment,
     Assignment,
     Campaign,
+    CampaignShare,
     Deadline,
     Goal,
     Letter,
@@ -829,3 +831,38 @@ def seed_demo(*, users=None, force=False, stdout):
     created = seed_campaigns_demo(stdout)
     seed_assignments_demo(stdout, user=staff)
     return created
+
+
+# -- a partner organization -----------------------------------------------------------------------
+
+PARTNER_NAME = "Valley Rapid Response"
+PARTNER_SLUG = "valley-rapid-response"
+# The one demo campaign shared with the partner, to collaborate; the others are the default organization's alone.
+SHARED_CAMPAIGN = "Enforce the California Values Act in Monterey County"
+
+
+def partner_ensure():
+    partner, _ = Organization.objects.get_or_create(
+        slug=PARTNER_SLUG, defaults={"name": PARTNER_NAME, "language": "es", "time_zone": "America/Los_Angeles"}
+    )
+    return partner
+
+
+@transaction.atomic
+def seed_partner_share(stdout, *, users):
+    """Share SHARED_CAMPAIGN with the partner to collaborate, with the partner's organizer on its team."""
+    campaign = Campaign.objects.filter(name=SHARED_CAMPAIGN).first()
+    if campaign is None:
+        stdout.write("Demo partner: skipped (the campaign to share is not there).")
+        return
+    partner = partner_ensure()
+    _share, created = CampaignShare.objects.get_or_create(
+        campaign=campaign,
+        organization=partner,
+        defaults={"level": CampaignShare.Level.COLLABORATE, "shared_by": users.get("staff1")},
+    )
+    organizer = users.get("partner-organizer")
+    if organizer is not None:
+        services.membership_add(campaign=campaign, user=users.get("partner-staff"), member=organizer)
+    verb = "shared" if created else "already shared"
+    stdout.write(f"Demo partner: “{campaign.name}” {verb} with {partner.name} to collaborate.")

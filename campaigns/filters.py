@@ -9,7 +9,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
 from core.filters import StatePostalFilterSet
+from core.roles import is_admin
 from core.widgets import SearchSelect
 from jurisdictions.models import State
 
@@ -61,9 +63,19 @@ class CampaignFilter(StatePostalFilterSet):
     )
     overdue = _choice_filter(_("Overdue deadlines"), YES_NO, method="filter_overdue")
     activity = _choice_filter(_("Last activity"), ACTIVITY_CHOICES, method="filter_activity")
+    # Network admins see every organization's campaigns, and may narrow them to one.
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.only("pk", "name"), empty_label=ANY
+    )
 
     class Meta:
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not is_admin(user):
+            del self.filters["organization"]
 
     @property
     def active(self):

@@ -10,7 +10,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # Migration 0003 names these defaults of the notification settings, now accounts.Profile's.
-from accounts.models import default_lead_days, default_time_zone  # noqa: F401
+from accounts.models import Organization, default_lead_days, default_time_zone  # noqa: F401
+from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 from jurisdictions.models import Agency, Jurisdiction, ListSnapshot, Official, RecordsLaw
 from resources.models import Resource
@@ -55,6 +56,10 @@ class Campaign(ChoiceLabelsMixin, models.Model):
         _("goal in a few words"), max_length=200, blank=True, help_text=_("Required when the goal is Other.")
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.RESEARCH)
+    # The organization that runs the campaign: its staff see and manage it (campaigns.access).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("organization")
+    )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -64,8 +69,8 @@ class Campaign(ChoiceLabelsMixin, models.Model):
         verbose_name=_("lead"),
     )
     summary = models.TextField(_("summary"), blank=True)
-    started_on = models.DateField(_("started"), default=timezone.localdate)
-    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    started_on = models.DateField(_("started"), default=timezone.localdate, validators=[validate_plausible_date])
+    ended_on = models.DateField(_("ended"), null=True, blank=True, validators=[validate_plausible_date])
     outcome = models.TextField(_("outcome"), blank=True)
     # Seats on the body that decides (board of supervisors, council); the whip count's majority.
     board_seats = models.PositiveSmallIntegerField(_("seats on the deciding body"), null=True, blank=True)
@@ -79,9 +84,11 @@ class Campaign(ChoiceLabelsMixin, models.Model):
 
     # What the reader may do, set on the campaign campaigns.access.campaign_for_user returns (not columns).
     user_can_manage: bool
+    user_can_add_team: bool
     user_can_change: bool
     user_is_lead: bool
     user_can_see_confidential: bool
+    user_in_owning_organization: bool
 
     class Meta:
         ordering = ["-last_activity_at", "pk"]
@@ -108,6 +115,7 @@ class Campaign(ChoiceLabelsMixin, models.Model):
             models.Index(fields=["goal", "-last_activity_at"], name="campaign_goal_idx"),
             models.Index(fields=["lead", "-last_activity_at"], name="campaign_lead_idx"),
             models.Index(fields=["name"], name="campaign_name_idx"),
+            models.Index(fields=["organization", "-last_activity_at"], name="campaign_org_idx"),
         ]
 
     def __str__(self):
@@ -149,6 +157,37 @@ class Membership(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.campaign} ({self.get_role_display()})"
+
+
+class CampaignShare(ChoiceLabelsMixin, models.Model):
+    """A campaign shared with a partner organization: its staff see it, and may add their people to the
+    team when it is shared to collaborate. Confidential notes stay with the owning organization."""
+
+    class Level(models.TextChoices):
+        READ = "read", _("Read only")
+        COLLABORATE = "collaborate", _("Collaborate")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="shares")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="campaign_shares", verbose_name=_("partner organization")
+    )
+    level = models.CharField(_("sharing"), max_length=12, choices=Level.choices, default=Level.READ)
+    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("campaign share")
+        verbose_name_plural = _("campaign shares")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organization"], name="campaign_share_once"),
+        ]
+        indexes = [models.Index(fields=["organization", "campaign"], name="campaign_share_org_idx")]
+
+    def __str__(self):
+        return f"{self.campaign} — {self.organization} ({self.level})"
 
 
 class StageChange(ChoiceLabelsMixin, models.Model):
@@ -276,6 +315,16 @@ class QuestionSet(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    # None: the network's, offered to every campaign; else one organization's, offered to its campaigns.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="question_sets",
+        verbose_name=_("organization"),
+        help_text=_("Leave empty for the network's, which every organization's campaigns use."),
+    )
     kind = models.CharField(_("kind of meeting"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("when to use it"), blank=True)
     description_es = models.TextField(_("when to use it (Spanish)"), blank=True)
@@ -444,7 +493,7 @@ class RecordsRequest(ChoiceLabelsMixin, models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     records_sought = models.TextField(_("records asked for"))
     method = models.CharField(_("sent by"), max_length=10, choices=Method.choices, default=Method.EMAIL)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True, validators=[validate_plausible_date])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     law = models.ForeignKey(
         RecordsLaw, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("records law")
@@ -523,7 +572,7 @@ class Deadline(ChoiceLabelsMixin, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FOLLOW_UP)
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[validate_plausible_date])
     due_time = models.TimeField(_("time"), null=True, blank=True)
     # The IANA zone the time was given in (the time of a hearing is the time where it is held).
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
@@ -726,11 +775,13 @@ class Letter(ChoiceLabelsMixin, models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     sender = models.CharField(pgettext_lazy("letter sender", "from"), max_length=200)
-    letter_date = models.DateField(_("date of the letter"), default=timezone.localdate)
+    letter_date = models.DateField(
+        _("date of the letter"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     body = models.TextField(_("letter"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True, validators=[validate_plausible_date])
+    answered_on = models.DateField(_("answered on"), null=True, blank=True, validators=[validate_plausible_date])
     response_note = models.TextField(_("the answer"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

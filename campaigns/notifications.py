@@ -367,11 +367,15 @@ def _reminder_still_wanted(row):
 
 
 def _digest_recipients(rows, now):
-    """DigestRecipient for each digest row still wanted (one query for roles, one for organizers' campaigns)."""
+    """DigestRecipient for each digest row still wanted (one query for roles, one for the teams people are on,
+    three for the campaigns of the organizations staff manage)."""
     roles = digests.role_names([row.user_id for row in rows])
     roles.update({row.user_id: digests.ADMIN for row in rows if row.user.is_superuser})
     organizers = [user_id for user_id, role in roles.items() if role == digests.ORGANIZER]
-    campaign_ids = digests.organizer_campaign_ids(organizers) if organizers else {}
+    staff = [user_id for user_id, role in roles.items() if role == digests.STAFF]
+    campaign_ids = digests.organizer_campaign_ids(organizers + staff) if organizers or staff else {}
+    if staff:
+        campaign_ids.update(digests.staff_campaign_ids(staff, campaign_ids))
     recipients = {}
     for row in rows:
         prefs = profile_of(row.user)
@@ -386,7 +390,7 @@ def _digest_recipients(rows, now):
             zone=zone_of(prefs),
             start=start,
             end=end,
-            campaign_ids=campaign_ids.get(row.user_id) if role == digests.ORGANIZER else None,
+            campaign_ids=None if role == digests.ADMIN else campaign_ids.get(row.user_id, frozenset()),
             frequency=prefs.digest_frequency,
         )
     return recipients

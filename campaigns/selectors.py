@@ -67,7 +67,8 @@ def campaign_counties(campaigns: QuerySet[Campaign]) -> QuerySet[Jurisdiction, A
 
 
 def campaign_list(*, base: QuerySet[Campaign]) -> QuerySet[Campaign]:
-    """Campaigns with what a list row shows: jurisdiction, state, lead, overdue count and next deadline."""
+    """Campaigns with what a list row shows: organization, jurisdiction, state, lead, overdue count and next
+    deadline."""
     today = _today()
     overdue = Deadline.objects.filter(status=Deadline.Status.OPEN, due_date__lt=today)
     next_due = (
@@ -75,7 +76,7 @@ def campaign_list(*, base: QuerySet[Campaign]) -> QuerySet[Campaign]:
         .order_by("due_date")
         .values("due_date")[:1]
     )
-    return base.select_related("jurisdiction__state", "lead").annotate(
+    return base.select_related("organization", "jurisdiction__state", "lead").annotate(
         overdue_count=count_of(overdue, "campaign"),
         next_due=Subquery(next_due),
     )
@@ -86,8 +87,11 @@ def campaign_has_overdue() -> Exists:
 
 
 def campaign_page_queryset() -> QuerySet[Campaign]:
-    """Campaigns with what their page's header shows: jurisdiction, state, records law, lead (one query)."""
-    return Campaign.objects.select_related("jurisdiction__state__records_law", "jurisdiction__parent", "lead")
+    """Campaigns with what their page's header shows: organization, jurisdiction, state, records law, lead
+    (one query)."""
+    return Campaign.objects.select_related(
+        "organization", "jurisdiction__state__records_law", "jurisdiction__parent", "lead"
+    )
 
 
 def campaign_page_prefetches() -> list[Prefetch[Any]]:
@@ -367,9 +371,12 @@ SET_KIND_FOR_AGENCY = {
 }
 
 
-def prep_question_set(target: Target, set_pk: int | None = None) -> QuestionSet | None:
-    """The set a packet uses: the one asked for, else the one that fits the target's agency, else any."""
-    sets = QuestionSet.objects.order_by("-is_active", "kind", "name")
+def prep_question_set(
+    target: Target, set_pk: int | None = None, sets: QuerySet[QuestionSet] | None = None
+) -> QuestionSet | None:
+    """The set a packet uses, of `sets` (the ones offered to the campaign): the one asked for, else the one
+    that fits the target's agency, else any."""
+    sets = (sets if sets is not None else QuestionSet.objects.all()).order_by("-is_active", "kind", "name")
     if set_pk is not None:
         chosen = sets.filter(pk=set_pk).first()
         if chosen is not None:
@@ -477,6 +484,7 @@ CAMPAIGN_ROW_FIELDS = (
     "lead__username",
     "lead__first_name",
     "lead__last_name",
+    "organization__name",
 )
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("<int:pk>/stage/", views.campaign_stage, name="stage"),
     path("<int:pk>/team/", views.campaign_team, name="team"),
+    path("<int:pk>/sharing/", views.campaign_sharing, name="sharing"),
     path("<int:pk>/targets/new/", views.target_new, name="target-new"),
     path("<int:pk>/targets/<int:target_pk>/stance/", views.target_stance, name="target-stance"),
     path("<int:pk>/targets/<int:target_pk>/stances/", views.target_stances, name="target-stances"),

@@ -16,8 +16,8 @@ from jurisdictions.models import Jurisdiction
 from . import selectors, services
 from .access import campaign_for_user, campaigns_visible_to, can_manage_campaigns
 from .filters import DEFAULT_SORT, SORTS, CampaignFilter
-from .forms import CampaignForm, DeadlineForm, MemberForm, StageForm, StanceForm, TargetForm
-from .models import Campaign, Deadline, Membership, Target
+from .forms import CampaignForm, DeadlineForm, MemberForm, ShareForm, StageForm, StanceForm, TargetForm
+from .models import Campaign, CampaignShare, Deadline, Membership, Target
 from .selectors_assignments import assignments_for_campaign
 from .timezones import in_user_time_zone
 
@@ -125,7 +125,9 @@ def campaign_detail(request, pk):
 def campaign_new(request):
     if not can_manage_campaigns(request.user):
         raise PermissionDenied
-    form = CampaignForm(request.POST or None, creating=True, initial={"state": request.GET.get("state")})
+    form = CampaignForm(
+        request.POST or None, user=request.user, creating=True, initial={"state": request.GET.get("state")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,6 +142,7 @@ def campaign_new(request):
                 started_on=data["started_on"],
                 board_seats=data["board_seats"],
                 organizers=data["organizers"],
+                organization=data.get("organization"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -160,7 +163,7 @@ def jurisdiction_campaigns(request, jurisdiction_pk):
 @login_required
 def campaign_edit(request, pk):
     campaign = campaign_for_user(request.user, pk, manage=True)
-    form = CampaignForm(request.POST or None, instance=campaign, creating=False)
+    form = CampaignForm(request.POST or None, user=request.user, instance=campaign, creating=False)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields}
         try:
@@ -198,10 +201,14 @@ def campaign_stage(request, pk):
 
 @login_required
 def campaign_team(request, pk):
-    campaign = campaign_for_user(request.user, pk, manage=True)
-    form = MemberForm(request.POST or None, campaign=campaign)
+    campaign = campaign_for_user(request.user, pk)
+    if not campaign.user_can_add_team:
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, campaign=campaign, user=request.user)
     if request.method == "POST":
         if "remove" in request.POST:
+            if not campaign.user_can_manage:
+                raise PermissionDenied  # a partner adds their people; the owning organization takes people off
             remove = request.POST.get("remove", "")
             membership = (
                 Membership.objects.filter(campaign=campaign, pk=remove).select_related("user").first()
@@ -226,6 +233,38 @@ def campaign_team(request, pk):
             return redirect("campaigns:team", pk=campaign.pk)
     team = campaign.memberships.select_related("user").order_by("-role", "user__username")
     return render(request, "campaigns/campaign_team.html", {"form": form, "campaign": campaign, "team": team})
+
+
+@login_required
+def campaign_sharing(request, pk):
+    """Share the campaign with partner organizations, change how, or stop (the owning organization's staff)."""
+    campaign = campaign_for_user(
+        request.user, pk, manage=True, queryset=Campaign.objects.select_related("organization")
+    )
+    form = ShareForm(request.POST or None, campaign=campaign)
+    if request.method == "POST":
+        if "unshare" in request.POST:
+            share = CampaignShare.objects.filter(campaign=campaign, pk=request.POST.get("unshare") or 0).first()
+            if share is None:
+                messages.error(request, _("The campaign is not shared with that organization."))
+            else:
+                services.campaign_unshare(campaign=campaign, user=request.user, organization=share.organization)
+                messages.success(request, _("No longer shared with %(name)s.") % {"name": share.organization.name})
+            return redirect("campaigns:sharing", pk=campaign.pk)
+        if form.is_valid():
+            try:
+                share = services.campaign_share(campaign=campaign, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Shared with %(name)s: %(level)s.")
+                    % {"name": share.organization.name, "level": share.get_level_display()},
+                )
+                return redirect("campaigns:sharing", pk=campaign.pk)
+    shares = campaign.shares.select_related("organization", "shared_by").order_by("organization__name")
+    return render(request, "campaigns/campaign_sharing.html", {"form": form, "campaign": campaign, "shares": shares})
 
 
 # --- targets -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import campaign_for_user, can_see_meeting_confidential, confidential_notes_to_save
+from .access import campaign_for_user, can_see_meeting_confidential, confidential_notes_to_save, question_sets_for
 from .forms import FollowUpFormSet, MeetingForm, QuestionRow
 from .models import Meeting, Question, QuestionSet
 from .timezones import in_user_time_zone
@@ -46,7 +46,8 @@ def _meeting_form_state(request, campaign, meeting=None):
     targets = list(campaign.targets.order_by("-votes", "name", "pk"))
     team = list(selectors.team_choices(campaign))
     question_sets = list(
-        QuestionSet.objects.filter(Q(is_active=True) | Q(pk=meeting.question_set_id if meeting else None))
+        question_sets_for(request.user, campaign)
+        .filter(Q(is_active=True) | Q(pk=meeting.question_set_id if meeting else None))
         .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk")))
         .order_by("kind", "name")
     )
@@ -199,7 +200,8 @@ def meeting_edit(request, pk, meeting_pk):
 def meeting_questions(request, pk):
     """The questions block of the meeting form for another set (htmx swaps it in; nothing else changes)."""
     campaign = campaign_for_user(request.user, pk, change=True)
-    question_set = _question_set_from(request.GET.get("question_set"), list(QuestionSet.objects.filter(is_active=True)))
+    offered = list(question_sets_for(request.user, campaign).filter(is_active=True))
+    question_set = _question_set_from(request.GET.get("question_set"), offered)
     rows = _question_rows(question_set)
     form = MeetingForm(targets=[], rows=rows, question_sets=QuestionSet.objects.none())
     return render(

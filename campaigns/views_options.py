@@ -48,14 +48,18 @@ def people_options(request):
     query = PeopleQuery(request.GET)
     if not query.is_valid():
         return HttpResponseBadRequest()
-    if query.cleaned_data["among"] == "team":
-        if not can_manage_campaigns(request.user):
+    campaign = None
+    if query.cleaned_data["campaign"]:
+        campaign = campaign_for_user(request.user, query.cleaned_data["campaign"])
+        if not campaign.user_can_add_team:
             raise PermissionDenied
-        people = team_candidates()
+    if query.cleaned_data["among"] == "team":
+        if campaign is None and not can_manage_campaigns(request.user):
+            raise PermissionDenied
+        people = team_candidates(request.user, campaign)
     else:
         people = staff_users()
-    if query.cleaned_data["campaign"]:
-        campaign = campaign_for_user(request.user, query.cleaned_data["campaign"], manage=True)
+    if campaign is not None:
         people = people.exclude(campaign_memberships__campaign=campaign)
     people = people.only("pk", "username", "first_name", "last_name")
     found = matching(people, query.cleaned_data["q"], "first_name", "last_name", "username")

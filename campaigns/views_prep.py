@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import selectors
-from .access import campaign_for_user
-from .models import Campaign, QuestionSet, Target
+from .access import campaign_for_user, question_sets_for
+from .models import Campaign, Target
 
 
 def _packet_context(request, pk, target_pk):
@@ -23,12 +23,15 @@ def _packet_context(request, pk, target_pk):
     except Target.DoesNotExist:
         raise Http404("No such target.") from None
     set_pk = request.GET.get("set")
-    question_set = selectors.prep_question_set(target, int(set_pk) if set_pk and set_pk.isdigit() else None)
+    offered = question_sets_for(request.user, campaign)
+    question_set = selectors.prep_question_set(
+        target, int(set_pk) if set_pk and set_pk.isdigit() else None, sets=offered
+    )
     return {
         "campaign": campaign,
         "target": target,
         "packet": selectors.prep_packet(campaign, target, question_set),
-        "question_sets": QuestionSet.objects.order_by("-is_active", "kind", "name"),
+        "question_sets": offered.order_by("-is_active", "kind", "name"),
         "generated_at": timezone.localtime(),
     }
 

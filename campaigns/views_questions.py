@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.roles import role_of
 
 from . import services
-from .access import can_manage_campaigns
+from .access import can_change_question_set, can_manage_campaigns, question_sets_for
 from .forms import QuestionFormSet, QuestionSetForm
 from .models import Question, QuestionSet
 from .views import add_service_errors
@@ -24,7 +24,12 @@ def _require_role(user):
 @login_required
 def question_set_list(request):
     _require_role(request.user)
-    sets = QuestionSet.objects.annotate(question_count=Count("questions")).order_by("-is_active", "kind", "name")
+    sets = (
+        question_sets_for(request.user)
+        .select_related("organization")
+        .annotate(question_count=Count("questions"))
+        .order_by("-is_active", "kind", "name")
+    )
     return render(
         request,
         "campaigns/question_set_list.html",
@@ -36,22 +41,24 @@ def question_set_list(request):
 def question_set_detail(request, set_pk):
     _require_role(request.user)
     question_set = get_object_or_404(
-        QuestionSet.objects.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk"))),
+        question_sets_for(request.user)
+        .select_related("organization")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order", "pk"))),
         pk=set_pk,
     )
     return render(
         request,
         "campaigns/question_set_detail.html",
-        {"question_set": question_set, "can_edit": can_manage_campaigns(request.user)},
+        {"question_set": question_set, "can_edit": can_change_question_set(request.user, question_set)},
     )
 
 
 def _question_set_form(request, question_set):
-    if not can_manage_campaigns(request.user):
+    if not can_change_question_set(request.user, question_set):
         raise PermissionDenied
     creating = question_set is None
     instance = question_set or QuestionSet()
-    form = QuestionSetForm(request.POST or None, instance=instance)
+    form = QuestionSetForm(request.POST or None, instance=instance, user=request.user)
     formset = QuestionFormSet(
         request.POST or None,
         instance=instance,
@@ -90,4 +97,4 @@ def question_set_new(request):
 
 @login_required
 def question_set_edit(request, set_pk):
-    return _question_set_form(request, get_object_or_404(QuestionSet, pk=set_pk))
+    return _question_set_form(request, get_object_or_404(question_sets_for(request.user), pk=set_pk))

@@ -238,7 +238,7 @@ def _report_context(request, pk):
     if pk is None:
         if not is_staff_member(request.user):
             raise PermissionDenied
-        campaign, campaigns = None, Campaign.objects.all()
+        campaign, campaigns = None, campaigns_visible_to(request.user)
     else:
         campaign = campaign_for_user(
             request.user, pk, queryset=Campaign.objects.select_related("jurisdiction__state", "lead")

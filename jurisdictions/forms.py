@@ -172,6 +172,11 @@ class PolicyRecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the source says, and anything a reader should know."),
     )
+    note_internal = forms.BooleanField(
+        label=_("Keep the note internal"),
+        required=False,
+        help_text=_("Only signed-in users read it; the public county page and the public API leave it out."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,6 +231,7 @@ class PolicyRecordAdminForm(forms.ModelForm):
             "source_url",
             "source_document",
             "note",
+            "note_internal",
             "is_demo",
             "agreement",
         ]

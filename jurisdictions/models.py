@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 
 from .naming import agency_name_key
@@ -330,16 +331,16 @@ class Official(ChoiceLabelsMixin, models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    term_start = models.DateField(_("term start"), null=True, blank=True)
-    term_end = models.DateField(_("term end"), null=True, blank=True)
-    next_election = models.DateField(_("next election"), null=True, blank=True)
+    term_start = models.DateField(_("term start"), null=True, blank=True, validators=[validate_plausible_date])
+    term_end = models.DateField(_("term end"), null=True, blank=True, validators=[validate_plausible_date])
+    next_election = models.DateField(_("next election"), null=True, blank=True, validators=[validate_plausible_date])
     is_active = models.BooleanField(_("in office"), default=True)
     # Where these facts come from and when someone last checked them: shown beside them on every page.
     source = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("e.g. County elections office, candidate list")
     )
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
-    verified_on = models.DateField(_("checked on"), null=True, blank=True)
+    verified_on = models.DateField(_("checked on"), null=True, blank=True, validators=[validate_plausible_date])
     # Invented people made by seed_demo: every page that names them says so.
     is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -591,6 +592,12 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_document = models.FileField(_("source document"), upload_to=policy_document_path, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # An internal note is read by signed-in users only: the public county page, map and API leave it out.
+    note_internal = models.BooleanField(
+        _("internal note"),
+        default=False,
+        help_text=_("Shown to signed-in users only, never on the public pages or to anonymous API clients."),
+    )
     # Synthetic records made by seed_demo (and seed_bench): the open data says so on every row.
     is_demo = models.BooleanField(_("demo data"), default=False)
     agreement = models.ForeignKey(

@@ -150,6 +150,7 @@ def policy_record_create(
     source_url: str = "",
     source_document: File | None = None,
     note: str = "",
+    note_internal: bool = False,
     judicial_warrant: bool | None = None,
 ) -> PolicyRecord:
     record = PolicyRecord(
@@ -160,6 +161,7 @@ def policy_record_create(
         judicial_warrant=judicial_warrant,
         source_url=source_url,
         note=note,
+        note_internal=note_internal,
         entered_by=user,
     )
     if source_document:

@@ -1,8 +1,10 @@
 """Who may see and change library resources. Every resource view and file download goes through here.
 
 - Anonymous visitors: approved resources marked public, nothing else.
-- Signed-in users: every approved resource, and the suggestions they made themselves.
-- Staff and admins: everything, including suggestions waiting for review; only they change resources.
+- Signed-in users: the approved resources of the network's library and of their own organizations, and
+  the suggestions they made themselves.
+- Staff: the same, with the suggestions waiting for review; they change the network's resources and
+  their own organizations'. Network admins: everything.
 """
 
 from functools import wraps
@@ -13,19 +15,28 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from core.roles import is_staff_member
+from accounts.models import MANAGING_ROLES, OrganizationMembership
+from accounts.organizations import member_organization_ids
+from core.roles import is_admin, is_staff_member
 from core.types import AnyUser, View
 
 from .models import Resource
+
+
+def _of_their_organizations(user: AnyUser) -> Q:
+    """The network's resources and those of the user's organizations."""
+    return Q(organization__isnull=True) | Q(organization_id__in=member_organization_ids(user))
 
 
 def resources_visible_to(user: AnyUser, queryset: QuerySet[Resource] | None = None) -> QuerySet[Resource]:
     qs = queryset if queryset is not None else Resource.objects.all()
     if not user.is_authenticated:
         return qs.filter(status=Resource.Status.APPROVED, is_public=True)
-    if is_staff_member(user):
+    if is_admin(user):
         return qs
-    return qs.filter(Q(status=Resource.Status.APPROVED) | Q(created_by=user))
+    if is_staff_member(user):
+        return qs.filter(_of_their_organizations(user) | Q(created_by=user))
+    return qs.filter((Q(status=Resource.Status.APPROVED) & _of_their_organizations(user)) | Q(created_by=user))
 
 
 def library_visible_to(user: AnyUser, queryset: QuerySet[Resource] | None = None) -> QuerySet[Resource]:
@@ -33,8 +44,21 @@ def library_visible_to(user: AnyUser, queryset: QuerySet[Resource] | None = None
     qs = queryset if queryset is not None else Resource.objects.all()
     qs = qs.filter(status=Resource.Status.APPROVED)
     if not user.is_authenticated:
-        qs = qs.filter(is_public=True)
-    return qs
+        return qs.filter(is_public=True)
+    if is_admin(user):
+        return qs
+    return qs.filter(_of_their_organizations(user))
+
+
+def can_change_resource(user: AnyUser, resource: Resource) -> bool:
+    """Staff change the network's resources and their own organizations'; network admins any."""
+    if not user.is_authenticated or not is_staff_member(user):
+        return False
+    if is_admin(user) or resource.organization_id is None:
+        return True
+    return OrganizationMembership.objects.filter(
+        user_id=user.pk, organization_id=resource.organization_id, role__in=MANAGING_ROLES
+    ).exists()
 
 
 def resource_for_user(
@@ -52,15 +76,14 @@ def resource_for_user(
         if not user.is_authenticated:
             raise PermissionDenied from None  # the same answer as for a private one: no hint it exists
         raise Http404("No such resource.") from None
-    staff = user.is_authenticated and is_staff_member(user)
     if not user.is_authenticated:
         if not (resource.is_public and resource.status == Resource.Status.APPROVED):
             raise PermissionDenied
-    elif not staff and resource.status != Resource.Status.APPROVED and resource.created_by_id != user.pk:
+    elif not resources_visible_to(user, Resource.objects.filter(pk=resource.pk)).exists():
         raise Http404("No such resource.")
-    if change and not staff:
+    resource.user_can_change = can_change_resource(user, resource)
+    if change and not resource.user_can_change:
         raise PermissionDenied
-    resource.user_can_change = staff
     return resource
 
 

@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 
-from .documents import check_upload, extract_text
+from .documents import TEXT_TYPES, check_upload
 from .models import Resource, ResourceAudience, Topic
+from .services import read_text_later
 
 
 @admin.register(Topic)
@@ -80,7 +81,9 @@ class ResourceAdmin(admin.ModelAdmin):
         if isinstance(upload, UploadedFile):
             obj.file_type = upload.checked_type
             obj.file_size = upload.size
-            obj.extracted_text = extract_text(upload, upload.checked_type)
+            obj.extracted_text, obj.text_pending = "", upload.checked_type in TEXT_TYPES
         elif not obj.file:
-            obj.file_type, obj.file_size, obj.extracted_text = "", None, ""
+            obj.file_type, obj.file_size, obj.extracted_text, obj.text_pending = "", None, "", False
         super().save_model(request, obj, form, change)
+        if isinstance(upload, UploadedFile):
+            read_text_later(obj)

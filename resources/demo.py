@@ -6,6 +6,7 @@ import re
 from jurisdictions.models import State
 
 from . import services
+from .documents import read_resource_text
 from .models import Resource, ResourceAudience, Topic
 
 
@@ -825,6 +826,8 @@ def seed_resources_demo(stdout, *, user=None):
                     audiences=audiences,
                     **fields,
                 )
+                if upload:  # demo documents are searchable as soon as the seed ends, worker or not
+                    read_resource_text(resource_id=resource.pk, file_name=resource.file.name)
                 created += 1
             else:
                 changed = [name for name, value in fields.items() if _current(resource, name) != _comparable(value)]

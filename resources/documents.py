@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.uploads import DOCX, JPEG, PDF, PNG, ArchiveTooLarge, check_archive_bounds, sniff_content_type
 
-from .models import MAX_EXTRACTED_TEXT
+from .models import MAX_EXTRACTED_TEXT, Resource
+
+# The documents whose text is read for search; an image has none.
+TEXT_TYPES = {PDF, DOCX}
 
 logger = logging.getLogger(__name__)
 
@@ -167,3 +170,20 @@ def _tidy(text):
     # NUL bytes cannot be stored in PostgreSQL text columns.
     lines = (" ".join(line.replace("\x00", " ").split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def read_resource_text(*, resource_id: int, file_name: str) -> bool:
+    """Read the text of the resource's document for search, if it still holds that file.
+
+    False when the resource is gone or has another file since the upload (a later upload queued its own
+    reading). A document that cannot be read is kept, with no text.
+    """
+    resource = Resource.objects.filter(pk=resource_id, file=file_name).only("pk", "file", "file_type").first()
+    if resource is None:
+        return False
+    with resource.file.open("rb") as handle:
+        text = extract_text(handle, resource.file_type)
+    updated = Resource.objects.filter(pk=resource_id, file=file_name).update(
+        extracted_text=text[:MAX_EXTRACTED_TEXT], text_pending=False
+    )
+    return bool(updated)

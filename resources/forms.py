@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
+from accounts.organizations import organizations_managed_by
 from core.widgets import SearchSelect
 from jurisdictions.models import State
 
@@ -85,12 +87,23 @@ class ResourceForm(forms.Form):
         help_text=_("Anyone may see it and download its file without signing in."),
     )
     remove_file = forms.BooleanField(label=_("Remove the current file"), required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Belongs to"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("The network's library (every organization)"),
+        help_text=_("An organization's own resource is seen by its people only."),
+    )
 
-    def __init__(self, *args, instance=None, **kwargs):
+    def __init__(self, *args, instance=None, user=None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(instance)
         super().__init__(*args, **kwargs)
+        if user is None:
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = organizations_managed_by(user).order_by("name")
         others = other_resources()
         if instance is not None:
             others = others.exclude(pk=instance.pk)
@@ -172,4 +185,5 @@ def initial_from(resource):
         "translation_of": resource.translation_of_id,
         "template_body": resource.template_body,
         "is_public": resource.is_public,
+        "organization": resource.organization_id,
     }

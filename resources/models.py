@@ -13,6 +13,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
+from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
 from jurisdictions.models import State
 
@@ -111,9 +113,19 @@ class Resource(ChoiceLabelsMixin, models.Model):
         REJECTED = "rejected", _("Not added")
 
     title = models.CharField(_("title"), max_length=300)
+    # None: the network's, which everyone signed in sees; else one organization's, seen by its people.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("organization"),
+        help_text=_("Leave empty for the network's library, which every organization sees."),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     summary = models.TextField(_("summary"), blank=True)
-    published_on = models.DateField(_("publication date"))
+    published_on = models.DateField(_("publication date"), validators=[validate_plausible_date])
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH)
     topics = models.ManyToManyField(Topic, blank=True, related_name="resources", verbose_name=_("topics"))
     states = models.ManyToManyField(
@@ -153,6 +165,8 @@ class Resource(ChoiceLabelsMixin, models.Model):
         help_text=_("Sample letters only. Merge fields are written like {{ official }}."),
     )
     extracted_text = models.TextField(_("text of the document"), blank=True, editable=False)
+    # True from an upload until a worker has read its text for search (resources.tasks.read_document_text).
+    text_pending = models.BooleanField(_("text being read"), default=False, editable=False)
     # Kept by a database trigger on PostgreSQL (see migration 0002); always empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     is_public = models.BooleanField(

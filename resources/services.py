@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from core.roles import is_staff_member
 from jurisdictions.models import State
 
-from .documents import check_upload, extract_text
+from . import tasks
+from .documents import TEXT_TYPES, check_upload
 from .models import Resource, ResourceAudience, Topic
 
 # Fields a form or importer may set directly on a Resource.
@@ -30,18 +31,31 @@ SIMPLE_FIELDS = [
     "template_body",
     "is_public",
     "is_demo",
+    "organization",
 ]
 
 
 def _attach_file(resource: Resource, upload: UploadedFile) -> str:
-    """Store a new upload on the resource, with its checked type, size and text; the old file is removed."""
+    """Store a new upload on the resource with its checked type and size; the old file is removed.
+
+    Its text is read for search by a worker once the upload is committed (read_text_later), never here.
+    """
     content_type = check_upload(upload)
     old_name = resource.file.name if resource.file else ""
     resource.file = upload
     resource.file_type = content_type
     resource.file_size = upload.size
-    resource.extracted_text = extract_text(upload, content_type)
+    resource.extracted_text = ""
+    resource.text_pending = content_type in TEXT_TYPES
     return old_name
+
+
+def read_text_later(resource: Resource) -> None:
+    """Queue the reading of the resource's document text for when the upload is committed."""
+    if not resource.text_pending:
+        return
+    resource_id, file_name = resource.pk, resource.file.name
+    transaction.on_commit(lambda: tasks.read_document_text.delay(resource_id, file_name))
 
 
 def _remove_file_later(storage: Storage, name: str) -> None:
@@ -106,6 +120,7 @@ def resource_create(
         resource.full_clean(exclude=["file"] if upload else None)
         resource.save()
         _set_relations(resource, topics=topics, states=states, audiences=audiences)
+        read_text_later(resource)
     return resource
 
 
@@ -139,11 +154,14 @@ def resource_update(
             resource.file_type = ""
             resource.file_size = None
             resource.extracted_text = ""
+            resource.text_pending = False
         _check_links(resource)
         resource.full_clean(exclude=["file"] if upload else None)
         resource.save()
         _set_relations(resource, topics=topics, states=states, audiences=audiences)
         _remove_file_later(storage, old_name)
+        if upload:
+            read_text_later(resource)
     return resource
 
 

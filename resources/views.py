@@ -203,14 +203,14 @@ def _save_or_show_errors(form, action):
 @staff_required
 def resource_new(request):
     if request.method == "POST":
-        form = ResourceForm(request.POST, request.FILES)
+        form = ResourceForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             resource = _save_or_show_errors(form, lambda **data: services.resource_create(user=request.user, **data))
             if resource is not None:
                 messages.success(request, _("“%(title)s” is in the library.") % {"title": resource.title})
                 return redirect(resource)
     else:
-        form = ResourceForm()
+        form = ResourceForm(user=request.user)
     return render(request, "resources/form.html", {"form": form, "resource": None}, status=400 if form.errors else 200)
 
 
@@ -218,7 +218,7 @@ def resource_new(request):
 def resource_edit(request, pk):
     resource = resource_for_user(request.user, pk, change=True, queryset=selectors.resource_detail_queryset())
     if request.method == "POST":
-        form = ResourceForm(request.POST, request.FILES, instance=resource)
+        form = ResourceForm(request.POST, request.FILES, instance=resource, user=request.user)
         if form.is_valid():
             remove_file = form.cleaned_data.get("remove_file", False)
             saved = _save_or_show_errors(
@@ -231,7 +231,7 @@ def resource_edit(request, pk):
                 messages.success(request, _("Changes to “%(title)s” saved.") % {"title": saved.title})
                 return redirect(saved)
     else:
-        form = ResourceForm(instance=resource)
+        form = ResourceForm(instance=resource, user=request.user)
     return render(
         request, "resources/form.html", {"form": form, "resource": resource}, status=400 if form.errors else 200
     )

@@ -1,7 +1,12 @@
 import factory
 from django.contrib.auth.models import Group, User
 
+from accounts.models import OrganizationMembership
+from accounts.organizations import default_organization, membership_set
+from core import roles
 from jurisdictions import models as j
+
+ORG_ROLES = {roles.ORGANIZER: OrganizationMembership.Role.ORGANIZER, roles.STAFF: OrganizationMembership.Role.STAFF}
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,8 +23,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
+        """The role's group, and (but for a network admin) the same role in the default organization; pass
+        `role__organization=` for another one."""
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted))
+            if extracted != roles.ADMIN:
+                organization = kwargs.get("organization") or default_organization()
+                membership_set(organization=organization, user=self, role=ORG_ROLES[extracted])
 
 
 class StateFactory(factory.django.DjangoModelFactory):
@@ -106,6 +116,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     )
     goal = c.Goal.END_HOLDS
     stage = c.Stage.RESEARCH
+    organization = factory.LazyFunction(default_organization)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

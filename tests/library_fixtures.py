@@ -48,3 +48,18 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def worker_reads_text(django_capture_on_commit_callbacks):
+    """The reading of an upload's text runs at once, as a worker would run it once the upload commits.
+
+    Use as a context manager around the request: `with worker_reads_text(): client.post(...)`.
+    """
+    from config.celery_app import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield lambda: django_capture_on_commit_callbacks(execute=True)
+    finally:
+        app.conf.task_always_eager = False

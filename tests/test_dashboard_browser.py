@@ -79,10 +79,10 @@ def test_filters_open_and_filter_on_a_phone(browser, live_server, staff, dashboa
         assert page.locator("tr[data-campaign]").count() == 3
         assert not page.is_visible(f"{form} select[name=stage]")
         page.click(f'button[aria-controls="{form[1:]}"]')
-        page.wait_for_selector(f"{form} select[name=stage]", state="visible")
+        page.wait_for_selector(f"{form}.collapse.show", state="visible")  # unfolded, not still moving
         page.select_option(f"{form} select[name=stage]", "won")
-        page.click(f"{form} button[type=submit]")
-        page.wait_for_url("**stage=won**", wait_until="domcontentloaded")
+        with page.expect_navigation(url="**stage=won**", wait_until="domcontentloaded"):
+            page.click(f"{form} button[type=submit]")
         rows = page.locator("tr[data-campaign]")
         assert rows.count() == 1
         assert "Oakland sanctuary" in rows.first.inner_text()

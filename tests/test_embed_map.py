@@ -139,7 +139,7 @@ def test_the_embed_runs_the_same_three_queries_at_any_size(client, public_map, d
 def test_the_public_map_page_offers_the_snippet(client, request, public_map, county, settings, role):
     settings.EMBED_ALLOWED_ORIGINS = ["https://rights.example.org"]
     body = as_role(client, request, role).get(MAP).content.decode()
-    assert '&lt;iframe src="http://testserver/embed/map/"' in body
+    assert "&lt;iframe src=&quot;http://testserver/embed/map/&quot;" in body
     assert 'id="embed-copy"' in body
     assert "Sites allowed to frame it: https://rights.example.org" in body
 

@@ -125,10 +125,11 @@ def test_staff_adds_a_resource_with_a_link(client, staff):
     assert set(resource.audience_links.values_list("audience", flat=True)) == {"advocates", "attorneys"}
 
 
-def test_staff_uploads_a_pdf_and_its_text_is_searchable(client, staff, organizer):
+def test_staff_uploads_a_pdf_and_its_text_is_searchable(client, staff, organizer, worker_reads_text):
     client.force_login(staff)
     upload = pdf_upload(lines=["Annotated detainer form", "Look for the probable cause box"])
-    assert client.post(NEW, form_data(upload=upload)).status_code == 302
+    with worker_reads_text():
+        assert client.post(NEW, form_data(upload=upload)).status_code == 302
     resource = Resource.objects.get()
     assert resource.file_type == "application/pdf" and resource.file_size > 0
     assert "probable cause" in resource.extracted_text
@@ -136,10 +137,11 @@ def test_staff_uploads_a_pdf_and_its_text_is_searchable(client, staff, organizer
     assert listed(client.get(LIST, {"q": "probable cause"})) == ["Fact sheet on holds"]
 
 
-def test_staff_uploads_a_docx_and_its_text_is_extracted(client, staff):
+def test_staff_uploads_a_docx_and_its_text_is_extracted(client, staff, worker_reads_text):
     client.force_login(staff)
     upload = SimpleUploadedFile("toolkit.docx", docx_bytes("Open records toolkit for advocates"))
-    assert client.post(NEW, form_data(upload=upload)).status_code == 302
+    with worker_reads_text():
+        assert client.post(NEW, form_data(upload=upload)).status_code == 302
     resource = Resource.objects.get()
     assert resource.file_type.endswith("wordprocessingml.document")
     assert "Open records toolkit" in resource.extracted_text
@@ -279,9 +281,7 @@ def test_edit_per_role(client, organizer, staff, admin):
     assert resource.title == "New title"
 
 
-def test_edit_keeps_the_file_unless_replaced_or_removed(
-    client, staff, stored, media_root, django_capture_on_commit_callbacks
-):
+def test_edit_keeps_the_file_unless_replaced_or_removed(client, staff, stored, media_root, worker_reads_text):
     resource = stored(title="With file")
     first_name = resource.file.name
     url = reverse("resources:edit", args=[resource.pk])
@@ -290,7 +290,7 @@ def test_edit_keeps_the_file_unless_replaced_or_removed(
     resource.refresh_from_db()
     assert resource.file.name == first_name
     new = SimpleUploadedFile("second.pdf", simple_pdf(["Second edition"]))
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_reads_text():
         assert client.post(url, form_data(title="Renamed", upload=new)).status_code == 302
     resource.refresh_from_db()
     assert resource.file.name.endswith("-second.pdf") and "Second edition" in resource.extracted_text

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from accounts.models import Organization
 from campaigns.management.commands import seed_demo as seed_demo_command
 from campaigns.management.commands.seed_demo import (
     DEMO_ANCHOR,
@@ -15,6 +16,7 @@ from campaigns.management.commands.seed_demo import (
     DEMO_SEED,
     demo_policy_records,
 )
+from campaigns.models import Campaign, CampaignShare
 from core import roles
 from jurisdictions.models import Agency, Agreement287g, Jurisdiction, PolicyLevel, PolicyRecord, RecordsLaw, StateLaw
 
@@ -56,13 +58,26 @@ def test_seed_demo_loads_the_real_data_and_creates_the_demo_users(shared_data):
         "organizer1": roles.ORGANIZER,
         "organizer2": roles.ORGANIZER,
         "organizer3": roles.ORGANIZER,
+        "partner-staff": roles.STAFF,
+        "partner-organizer": roles.ORGANIZER,
     }
     for username, role in expected.items():
         user = User.objects.get(username=username)
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.email == f"{username}@example.org" and user.get_full_name()
         assert user.check_password(DEMO_PASSWORD)
-        assert f"{username:<11} {DEMO_PASSWORD}" in out
+        assert f"{username:<18} {DEMO_PASSWORD}" in out
+    partner = Organization.objects.get(name="Valley Rapid Response")
+    assert set(partner.memberships.values_list("user__username", "role")) == {
+        ("partner-staff", "staff"),
+        ("partner-organizer", "organizer"),
+    }
+    assert "partner-organizer  demo-pass-2026  Valley Rapid Response" in out
+    shares = CampaignShare.objects.all()
+    assert [(s.campaign.name, s.organization, s.level) for s in shares] == [
+        ("Enforce the California Values Act in Monterey County", partner, "collaborate")
+    ]
+    assert Campaign.objects.exclude(organization__is_default=True).count() == 0
     assert not User.objects.get(username="staff1").is_staff
 
 
@@ -89,7 +104,7 @@ def test_seed_demo_second_run_duplicates_nothing_and_prints_the_logins_again(sha
     assert counts() == before
     assert "Real data: agencies already loaded." in out
     assert "Demo policy records: already there." in out
-    assert f"organizer3  {DEMO_PASSWORD}" in out
+    assert f"{'organizer3':<18} {DEMO_PASSWORD}" in out
     out = seed("--force")
     assert "Real data: loading states and counties" in out
     assert counts() == before
@@ -108,4 +123,14 @@ def test_seed_demo_runs_each_apps_demo_step(shared_data, monkeypatch):
     step = lambda *, users, force, stdout: calls.append((sorted(users), force))  # noqa: E731
     monkeypatch.setattr(seed_demo_command, "DEMO_STEPS", [step])
     seed()
-    assert calls == [(["admin", "organizer1", "organizer2", "organizer3", "staff1", "staff2"], False)]
+    users = [
+        "admin",
+        "organizer1",
+        "organizer2",
+        "organizer3",
+        "partner-organizer",
+        "partner-staff",
+        "staff1",
+        "staff2",
+    ]
+    assert calls == [(users, False)]

@@ -105,7 +105,7 @@ def test_an_ordinary_docx_passes_the_bounds():
 
 
 def test_a_pdf_stops_at_the_page_limit(monkeypatch):
-    from tests.test_resource_views import simple_pdf
+    from resources.demo import simple_pdf
 
     monkeypatch.setattr(documents, "MAX_PDF_PAGES", 0)
     assert documents.extract_text(io.BytesIO(simple_pdf(["ICE detainers explained"])), uploads.PDF) == ""

@@ -1,5 +1,7 @@
 """Real Celery worker processes against the real Redis and PostgreSQL (no eager mode).
 
+- A worker reads an uploaded document's text, which the request only stored.
+
 - A worker is killed with SIGKILL in the middle of a batch; another worker and the next scheduled
   runs send every email, each exactly once.
 - The schedule fires twice at once and two workers run both ticks; every digest still goes out once.
@@ -15,13 +17,14 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
@@ -29,6 +32,10 @@ from accounts.models import Profile
 from campaigns import tasks
 from campaigns.models import EmailDelivery
 from core import roles
+from resources import services as resource_services
+from resources import tasks as resource_tasks
+from resources.demo import simple_pdf
+from resources.models import Kind
 from tests import factories as f
 from tests.conftest import missing_service
 
@@ -41,6 +48,7 @@ BROKER_DBS = {
     "test_worker_killed_mid_batch_loses_no_email_and_sends_none_twice": 6,
     "test_schedule_firing_twice_at_once_on_two_workers_sends_each_digest_once": 7,
     "test_a_287g_alert_is_sent_by_a_real_worker_once_as_html_in_english_and_spanish": 8,
+    "test_a_worker_reads_an_uploaded_documents_text_out_of_the_request": 9,
 }
 MAIL_DELAY = 0.25
 STALE_SECONDS = 3
@@ -139,10 +147,10 @@ def workers(transactional_db, broker_url, tmp_path):
                 time.sleep(0.1)
             raise AssertionError("worker not ready:\n" + "\n".join(p.log.read_text() for p in processes))
 
-        def send(self, task):
-            """Queue a task on the workers' broker, as beat does."""
+        def send(self, task, *args):
+            """Queue a task on the workers' broker, as beat (or a committed upload) does."""
             with tasks.send_reminders.app.connection_for_write(broker_url) as conn:
-                task.apply_async(connection=conn)
+                task.apply_async(args, connection=conn)
 
         def logs(self):
             return "\n".join(p.log.read_text(errors="replace") for p in started)
@@ -323,3 +331,25 @@ def test_a_287g_alert_is_sent_by_a_real_worker_once_as_html_in_english_and_spani
     assert "Acuerdo terminado" in html[organizer.email] and '<html lang="es">' in html[organizer.email]
     assert "La lista de ICE del 25 de julio de 2025" in html[organizer.email]
     assert EmailDelivery.objects.filter(kind="ice287g", status="sent").count() == 2
+
+
+def test_a_worker_reads_an_uploaded_documents_text_out_of_the_request(workers):
+    staff = f.UserFactory(role=roles.STAFF)
+    upload = ContentFile(simple_pdf(["Annotated detainer form", "Look for the probable cause box"]), name="w.pdf")
+    resource = resource_services.resource_create(
+        user=staff, title="Detainer form", kind=Kind.FACT_SHEET, published_on=date(2026, 1, 5), upload=upload
+    )
+    try:
+        assert resource.text_pending and resource.extracted_text == ""
+        worker = workers.start("reader")
+        workers.wait_ready(worker)
+        workers.send(resource_tasks.read_document_text, resource.pk, resource.file.name)
+
+        def read():
+            resource.refresh_from_db()
+            return not resource.text_pending
+
+        assert wait_for(read, timeout=30), workers.logs()
+        assert "probable cause" in resource.extracted_text
+    finally:
+        resource.file.delete(save=False)

@@ -2,10 +2,13 @@
 to create or change one, move its stage or add to its team."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Organization
+from accounts.organizations import organizations_managed_by
 from campaigns.forms import staff_users, team_candidates
 from campaigns.models import (
     OUTCOME_STAGES,
@@ -24,7 +27,20 @@ from .common import MAX_TEXT, JurisdictionRefSerializer, ReadModelSerializer, Us
 User = get_user_model()
 
 
+def request_user(serializer):
+    """Who is asking; nobody while the schema is drawn."""
+    return getattr(serializer.context.get("request"), "user", None) or AnonymousUser()
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug"]
+        read_only_fields = fields
+
+
 class CampaignSerializer(WebUrlMixin, ReadModelSerializer):
+    organization = OrganizationRefSerializer(read_only=True, help_text="The organization that runs the campaign.")
     jurisdiction = JurisdictionRefSerializer(read_only=True)
     lead = UserRefSerializer(read_only=True, allow_null=True)
     overdue_count = serializers.IntegerField(read_only=True, help_text="Open deadlines past their due date.")
@@ -35,6 +51,7 @@ class CampaignSerializer(WebUrlMixin, ReadModelSerializer):
         fields = [
             "id",
             "name",
+            "organization",
             "jurisdiction",
             "goal",
             "goal_detail",
@@ -111,11 +128,19 @@ class CampaignCreateSerializer(serializers.Serializer):
     organizers = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(), many=True, required=False, help_text="Users to put on the team."
     )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One of the organizations you manage; leave out for your own.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_managed_by(request_user(self))
         self.fields["lead"].queryset = staff_users()
-        self.fields["organizers"].child_relation.queryset = team_candidates()
+        self.fields["organizers"].child_relation.queryset = team_candidates(request_user(self))
 
     def validate_started_on(self, value):
         return check_year(value)
@@ -171,6 +196,11 @@ class PolicyRecordInputSerializer(serializers.Serializer):
     effective_date = serializers.DateField()
     source_url = serializers.URLField(max_length=500)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    note_internal = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Keep the note from the public county page and from anonymous API clients.",
+    )
 
     def validate_effective_date(self, value):
         error = effective_date_error(value)
@@ -188,13 +218,24 @@ class PolicyRecordInputSerializer(serializers.Serializer):
         return data
 
 
+class StagePolicyRecordInputSerializer(PolicyRecordInputSerializer):
+    """The policy a win or a loss leaves. Its note is written from the campaign's name and outcome, so
+    a note given here is not used, and the note stays internal unless `note_public` is true."""
+
+    note = None
+    note_internal = None
+    note_public = serializers.BooleanField(
+        required=False, default=False, help_text="Show the note, which quotes the outcome, on public pages."
+    )
+
+
 class StageChangeInputSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
     outcome = serializers.CharField(
         max_length=MAX_TEXT, required=False, allow_blank=True, default="", help_text="Required for won and lost."
     )
-    policy_record = PolicyRecordInputSerializer(
+    policy_record = StagePolicyRecordInputSerializer(
         required=False, allow_null=True, default=None, help_text="With a win or a loss: the resulting policy."
     )
 
@@ -217,4 +258,4 @@ class MembershipInputSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = team_candidates()
+        self.fields["user"].queryset = team_candidates(request_user(self), self.context.get("campaign"))

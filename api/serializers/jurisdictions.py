@@ -198,6 +198,7 @@ class JurisdictionDetailSerializer(JurisdictionSerializer):
 class PolicyRecordSerializer(ReadModelSerializer):
     entered_by = serializers.SerializerMethodField()
     has_document = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
 
     class Meta:
         model = PolicyRecord
@@ -211,6 +212,7 @@ class PolicyRecordSerializer(ReadModelSerializer):
             "source_url",
             "has_document",
             "note",
+            "note_internal",
             "is_demo",
             "agreement",
             "entered_by",
@@ -225,6 +227,13 @@ class PolicyRecordSerializer(ReadModelSerializer):
         if record.entered_by is None or request is None or not request.user.is_authenticated:
             return None
         return UserRefSerializer(record.entered_by).data
+
+    def get_note(self, record) -> str:
+        # An internal note is read by signed-in users only, as on the jurisdiction page.
+        request = self.context.get("request")
+        if record.note_internal and (request is None or not request.user.is_authenticated):
+            return ""
+        return record.note
 
     def get_has_document(self, record) -> bool:
         return bool(record.source_document)

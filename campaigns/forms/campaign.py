@@ -5,12 +5,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
+from accounts.organizations import home_organization, organizations_managed_by
 from core.widgets import SearchSelect, SearchSelectMultiple
 from jurisdictions.models import DIMENSION_VALUES, Agency, Dimension, Jurisdiction, Official, PolicyValue, State
 
 from ..models import (
     OUTCOME_STAGES,
     Campaign,
+    CampaignShare,
     Deadline,
     Goal,
     Membership,
@@ -44,6 +47,12 @@ class CampaignForm(forms.ModelForm):
     lead = UserChoiceField(
         label=_("Lead"), queryset=User.objects.none(), required=False, widget=SearchSelect("campaigns:people-options")
     )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Its staff see and manage the campaign."),
+    )
     organizers = UserMultipleChoiceField(
         label=_("Organizers on the team"),
         queryset=User.objects.none(),
@@ -74,15 +83,22 @@ class CampaignForm(forms.ModelForm):
             "board_seats": _("For the whip count: how many members vote on the decision (e.g. 5 supervisors)."),
         }
 
-    def __init__(self, *args, creating=True, **kwargs):
+    def __init__(self, *args, user, creating=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.creating = creating
         self.fields["lead"].queryset = staff_users()
         if creating:
-            self.fields["organizers"].queryset = team_candidates()
+            self.fields["organizers"].queryset = team_candidates(user)
             del self.fields["ended_on"]
+            organizations = organizations_managed_by(user)
+            if organizations.count() > 1:  # one organization: the campaign is its own, nothing to choose
+                self.fields["organization"].queryset = organizations
+                self.fields["organization"].required = True
+                self.fields["organization"].initial = home_organization(user).pk
+            else:
+                del self.fields["organization"]
         else:
-            for name in ("state", "jurisdiction", "organizers"):
+            for name in ("state", "jurisdiction", "organizers", "organization"):
                 del self.fields[name]
 
     def clean(self):
@@ -115,6 +131,14 @@ class StageForm(forms.Form):
     )
     policy_effective_date = forms.DateField(label=_("Effective"), required=False, widget=DateInput())
     policy_source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")
+    policy_note_public = forms.BooleanField(
+        label=_("Show the outcome on the public county page"),
+        required=False,
+        help_text=_(
+            "The record's note quotes the campaign's name and outcome. Unless this is ticked, only signed-in "
+            "users read it."
+        ),
+    )
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +175,27 @@ class StageForm(forms.Form):
             "value": data["policy_value"],
             "effective_date": data["policy_effective_date"],
             "source_url": data.get("policy_source_url") or "",
+            "note_public": bool(data.get("policy_note_public")),
         }
+
+
+class ShareForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Partner organization"), queryset=Organization.objects.none())
+    level = forms.ChoiceField(
+        label=_("Sharing"),
+        choices=CampaignShare.Level.choices,
+        initial=CampaignShare.Level.READ,
+        help_text=_(
+            "Read only: the partner's staff see the campaign. Collaborate: they also log meetings, deadlines and "
+            "requests, and add their people to the team. Confidential notes are never shared."
+        ),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.exclude(pk=campaign.organization_id).order_by(
+            "name"
+        )
 
 
 class MemberForm(forms.Form):
@@ -162,9 +206,9 @@ class MemberForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.ORGANIZER)
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = team_candidates().exclude(campaign_memberships__campaign=campaign)
+        self.fields["user"].queryset = team_candidates(user, campaign).exclude(campaign_memberships__campaign=campaign)
         # Those already on the team are not offered.
         self.fields["user"].widget.params["campaign"] = campaign.pk
 

@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import ADMIN, ORGANIZER, STAFF
+from core.roles import ADMIN, STAFF
+
+from ..access import team_candidates_for
 
 User = get_user_model()
 
@@ -35,10 +37,9 @@ def staff_users():
     return User.objects.filter(is_active=True, groups__name__in=[STAFF, ADMIN]).distinct().order_by("username")
 
 
-def team_candidates():
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[ORGANIZER, STAFF, ADMIN]).distinct().order_by("username")
-    )
+def team_candidates(user, campaign=None):
+    """Whom `user` may put on `campaign`'s team (or a new campaign's): campaigns.access.team_candidates_for."""
+    return team_candidates_for(user, campaign).order_by("username")
 
 
 def person_label(user):

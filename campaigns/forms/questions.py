@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.organizations import organizations_managed_by
+
 from ..models import (
     Question,
     QuestionSet,
@@ -14,11 +16,18 @@ from ..models import (
 class QuestionSetForm(forms.ModelForm):
     class Meta:
         model = QuestionSet
-        fields = ["name", "name_es", "kind", "description", "description_es", "is_active"]
+        fields = ["name", "name_es", "kind", "organization", "description", "description_es", "is_active"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "description_es": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {"organization": _("Belongs to")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = organizations_managed_by(user).order_by("name")
+        field.empty_label = _("The network (every organization)")
 
 
 class QuestionForm(forms.ModelForm):

@@ -7,6 +7,8 @@ keeps the campaign's `last_activity_at` current so lists can sort and filter on 
 from .campaign import (
     campaign_change_stage,
     campaign_create,
+    campaign_share,
+    campaign_unshare,
     campaign_update,
     membership_add,
     membership_remove,
@@ -24,6 +26,8 @@ from .requests import records_request_create, records_request_update
 __all__ = [
     "campaign_change_stage",
     "campaign_create",
+    "campaign_share",
+    "campaign_unshare",
     "campaign_touch",
     "campaign_update",
     "deadline_cancel",

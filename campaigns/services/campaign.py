@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organization
+from accounts.organizations import default_organization, home_organization
 from jurisdictions.models import Agency, Jurisdiction, Official
 from jurisdictions.services import policy_record_create
 
@@ -17,6 +19,7 @@ from ..models import (
     OUTCOME_STAGES,
     VOTING_AGENCY_KINDS,
     Campaign,
+    CampaignShare,
     Meeting,
     Membership,
     Stage,
@@ -43,8 +46,13 @@ def campaign_create(
     started_on: date | None = None,
     board_seats: int | None = None,
     organizers: Iterable[User] = (),
+    organization: Organization | None = None,
 ) -> Campaign:
+    """A new campaign of `organization`: by default the creator's own (accounts.organizations.home_organization)."""
+    if organization is None:
+        organization = home_organization(user) if user is not None else default_organization()
     campaign = Campaign(
+        organization=organization,
         name=name,
         jurisdiction=jurisdiction,
         goal=goal,
@@ -104,7 +112,8 @@ def campaign_change_stage(
     """Move a campaign to another stage, recording who, when and why.
 
     Won and lost need the outcome. `policy_record` (a dict of dimension, value, effective_date and
-    optionally source_url) adds the resulting policy to the jurisdiction in the same transaction.
+    optionally source_url and note_public) adds the resulting policy to the jurisdiction in the same
+    transaction. Its note quotes the campaign and is internal unless `note_public` says otherwise.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if stage not in Stage.values:
@@ -138,10 +147,39 @@ def campaign_change_stage(
             effective_date=policy_record["effective_date"],
             source_url=policy_record.get("source_url", ""),
             note=_("Outcome of the campaign “%(name)s”: %(outcome)s") % {"name": campaign.name, "outcome": outcome},
+            note_internal=not policy_record.get("note_public", False),
             user=user,
         )
     campaign_touch(campaign=campaign, when=change.changed_at)
     return change
+
+
+# --- sharing with partner organizations -----------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_share(*, campaign: Campaign, user: User, organization: Organization, level: str) -> CampaignShare:
+    """Share the campaign with a partner organization (or change how): its staff see it; to collaborate,
+    they also change it and add their people to the team. Confidential notes are never shared."""
+    if organization.pk == campaign.organization_id:
+        raise ValidationError({"organization": _("The campaign already belongs to this organization.")})
+    if level not in CampaignShare.Level.values:
+        raise ValidationError({"level": _("Choose read only or collaborate.")})
+    share, created = CampaignShare.objects.get_or_create(
+        campaign=campaign, organization=organization, defaults={"level": level, "shared_by": user}
+    )
+    if not created and share.level != level:
+        share.level = level
+        share.save(update_fields=["level"])
+    campaign_touch(campaign=campaign)
+    return share
+
+
+@transaction.atomic
+def campaign_unshare(*, campaign: Campaign, user: User, organization: Organization) -> None:
+    """Stop sharing with the partner. Its people still on the team stay there until taken off."""
+    CampaignShare.objects.filter(campaign=campaign, organization=organization).delete()
+    campaign_touch(campaign=campaign)
 
 
 # --- team ----------------------------------------------------------------------------------------

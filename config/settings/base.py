@@ -207,6 +207,9 @@ AXES_VERBOSE = False
 TWO_FACTOR_REQUIRED_FOR_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_STAFF", default=True)
 OTP_TOTP_ISSUER = env("SITE_NAME", default="ICE Out Campaign Desk")
 
+# The organization that holds campaigns, material and people with no other home (accounts.organizations).
+DEFAULT_ORGANIZATION_NAME = env("DEFAULT_ORGANIZATION_NAME", default="Our organization")
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

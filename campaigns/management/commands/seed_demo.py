@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import two_factor
+from accounts.models import Organization
+from accounts.organizations import default_organization, membership_set
 from campaigns import demo as campaigns_demo
 from core import roles
 from core.importing import KeepHelpLayout
@@ -40,14 +42,17 @@ DEMO_SEED = 2026
 # Demo records are dated before this day (or today, if earlier) so a re-seed gives the same data.
 DEMO_ANCHOR = datetime.date(2026, 11, 1)
 DEMO_USERS = [
-    # username, first name, last name, role
-    ("admin", "Alex", "Admin", roles.ADMIN),
-    ("staff1", "Sam", "Rivera", roles.STAFF),
-    ("staff2", "Grace", "Okafor", roles.STAFF),
-    ("organizer1", "Lucía", "Mendoza", roles.ORGANIZER),
-    ("organizer2", "Tomás", "Reyes", roles.ORGANIZER),
-    ("organizer3", "Mei", "Chen", roles.ORGANIZER),
+    # username, first name, last name, role, organization (None: the default one; the admin runs the network)
+    ("admin", "Alex", "Admin", roles.ADMIN, None),
+    ("staff1", "Sam", "Rivera", roles.STAFF, None),
+    ("staff2", "Grace", "Okafor", roles.STAFF, None),
+    ("organizer1", "Lucía", "Mendoza", roles.ORGANIZER, None),
+    ("organizer2", "Tomás", "Reyes", roles.ORGANIZER, None),
+    ("organizer3", "Mei", "Chen", roles.ORGANIZER, None),
+    ("partner-staff", "Rosa", "Delgado", roles.STAFF, campaigns_demo.PARTNER_SLUG),
+    ("partner-organizer", "Daniel", "Ortiz", roles.ORGANIZER, campaigns_demo.PARTNER_SLUG),
 ]
+ORGANIZATION_ROLES = {roles.STAFF: "staff", roles.ORGANIZER: "organizer"}
 # Each app's demo data (<app>/demo.py), in the order they depend on each other: the campaigns draft
 # letters from the library's samples and are assigned its resources, and give the officials of their
 # counties before the invented sheriffs fill the offices that have none.
@@ -136,6 +141,7 @@ sign-ins. Safe to run again: nothing is duplicated."""
         self.seed_policy_records()
         for seed in DEMO_STEPS:
             seed(users=users, force=force, stdout=self.stdout)
+        campaigns_demo.seed_partner_share(self.stdout, users=users)
         # The demo writes policy records in bulk, which sends no signals.
         map_cache_clear()
         self.print_logins()
@@ -156,7 +162,8 @@ sign-ins. Safe to run again: nothing is duplicated."""
     def create_users(self):
         User = get_user_model()
         users, created = {}, 0
-        for username, first_name, last_name, role in DEMO_USERS:
+        organizations = {None: default_organization(), campaigns_demo.PARTNER_SLUG: campaigns_demo.partner_ensure()}
+        for username, first_name, last_name, role, organization in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User(
@@ -172,6 +179,8 @@ sign-ins. Safe to run again: nothing is duplicated."""
                 created += 1
             group, _ = Group.objects.get_or_create(name=role)
             user.groups.add(group)
+            if role != roles.ADMIN:  # the network admin runs every organization, as the Admin role
+                membership_set(organization=organizations[organization], user=user, role=ORGANIZATION_ROLES[role])
             if role in (roles.STAFF, roles.ADMIN):
                 two_factor.demo_authenticator_ensure(user=user)
             users[username] = user
@@ -195,8 +204,11 @@ sign-ins. Safe to run again: nothing is duplicated."""
     def print_logins(self):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo sign-ins (password unless changed since):"))
-        for username, _first, _last, role in DEMO_USERS:
-            self.stdout.write(f"  {role:<10} {username:<11} {DEMO_PASSWORD}")
+        names = dict(Organization.objects.values_list("slug", "name"))
+        home = default_organization().name
+        for username, _first, _last, role, organization in DEMO_USERS:
+            where = "all organizations" if role == roles.ADMIN else names.get(organization, home)
+            self.stdout.write(f"  {role:<10} {username:<18} {DEMO_PASSWORD}  {where}")
         secret = two_factor.demo_secret()
         self.stdout.write(
             "Staff and admin sign in with a second step: a code from an authenticator app given the demo key\n"

@@ -17,7 +17,7 @@ def first_listed_from_last(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0005_official_terms_and_sources'),
+        ('jurisdictions', '0007_plausible_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_assignments_from_resources'),
-        ('jurisdictions', '0007_follows'),
+        ('campaigns', '0013_organization_material'),
+        ('jurisdictions', '0009_follows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

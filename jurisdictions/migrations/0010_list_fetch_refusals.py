@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0007_follows'),
+        ('jurisdictions', '0009_follows'),
     ]
 
     operations = [

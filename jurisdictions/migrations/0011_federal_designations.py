@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0008_list_fetch_refusals'),
+        ('jurisdictions', '0010_list_fetch_refusals'),
     ]
 
     operations = [

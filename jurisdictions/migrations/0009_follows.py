@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0006_ice_list_snapshots'),
+        ('jurisdictions', '0008_ice_list_snapshots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
