@@ -60,6 +60,9 @@ class Profile(ChoiceLabelsMixin, models.Model):
     )
     digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=8)
     digest_when_empty = models.BooleanField(_("send the digest even when nothing happened"), default=False)
+    list_alert_emails = models.BooleanField(
+        _("an email when ICE's 287(g) list changes in my campaigns' or followed places"), default=True
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

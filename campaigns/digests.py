@@ -24,6 +24,7 @@ from core.roles import ADMIN, ORGANIZER, STAFF
 from jurisdictions.models import Official
 from jurisdictions.selectors import UPCOMING_ELECTION_MONTHS, months_after
 
+from . import alerts
 from .models import (
     OUTCOME_STAGES,
     Assignment,
@@ -116,10 +117,14 @@ class Digest:
     # Elections due within UPCOMING_ELECTION_MONTHS in the counties of the reader's campaigns: shown
     # with the news, never a reason on their own to send a digest (they do not change week to week).
     elections: Section = field(default_factory=Section)
+    # Changes to ICE's 287(g) list imported in the window, where the reader campaigns or watches (staff and
+    # admins: all of them).
+    list_changes: Section = field(default_factory=Section)
 
     @property
     def sections(self):
         return [
+            self.list_changes,
             self.stage_changes,
             self.meetings,
             self.letters,
@@ -488,16 +493,37 @@ def build_digests(recipients, *, now):
     elections.read(election_picks.values())
     officials_url = absolute_url(reverse("jurisdictions:officials")) + f"?election_within={UPCOMING_ELECTION_MONTHS}"
     election_sections = {}
+    list_changes = alerts.digest_changes(recipients)
+    county_urls = {}
     built = {}
     for r in recipients:
         window = _window(r)
         if window not in election_sections:
             election_sections[window] = elections.section(r, election_picks[window], officials_url)
-        digest = Digest(recipient=r, elections=election_sections[window], **sections[window])
+        digest = Digest(
+            recipient=r,
+            elections=election_sections[window],
+            list_changes=_list_change_section(list_changes.get(r.user.pk, []), county_urls),
+            **sections[window],
+        )
         if r.role == ADMIN:
             digest.summary, digest.summary_more, digest.stage_counts = tables[_window(r)]
         built[r.user.pk] = digest
     return built
+
+
+def _list_change_section(changes, county_urls):
+    items = []
+    for change in changes[:MAX_ITEMS]:
+        url = ""
+        if change.jurisdiction_id:
+            if change.jurisdiction_id not in county_urls:
+                county_urls[change.jurisdiction_id] = absolute_url(
+                    change.jurisdiction.get_absolute_url() + "#agreements"
+                )
+            url = county_urls[change.jurisdiction_id]
+        items.append(Line(change, url))
+    return Section(items=items, total=len(changes))
 
 
 @dataclass

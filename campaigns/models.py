@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization, default_lead_days, default_time_zone  # noqa: F401
 from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
-from jurisdictions.models import Agency, Jurisdiction, Official, RecordsLaw
+from jurisdictions.models import Agency, Jurisdiction, ListSnapshot, Official, RecordsLaw
 from resources.models import Resource
 
 from .due_dates import DueRule, explain_due_date
@@ -662,6 +662,7 @@ class EmailDelivery(ChoiceLabelsMixin, models.Model):
         REMINDER = "reminder", _("Deadline reminder")
         OVERDUE = "overdue", _("Overdue reminder")
         DIGEST = "digest", _("Status digest")
+        ALERT_287G = "ice287g", _("Change to ICE's 287(g) list")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -690,6 +691,15 @@ class EmailDelivery(ChoiceLabelsMixin, models.Model):
     days = models.SmallIntegerField(_("days"), null=True, blank=True)
     # Digests: the local date of the scheduled digest.
     period = models.DateField(_("digest of"), null=True, blank=True)
+    # 287(g) alerts: the ICE list whose changes the email tells.
+    snapshot = models.ForeignKey(
+        ListSnapshot,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+        verbose_name=_("ICE 287(g) list"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("planned"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -712,11 +722,15 @@ class EmailDelivery(ChoiceLabelsMixin, models.Model):
             models.UniqueConstraint(
                 fields=["user", "kind", "period"], condition=Q(period__isnull=False), name="emaildelivery_digest_once"
             ),
+            models.UniqueConstraint(
+                fields=["user", "snapshot"], condition=Q(snapshot__isnull=False), name="emaildelivery_alert_once"
+            ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind="digest", period__isnull=False, deadline__isnull=True)
+                    Q(kind="digest", period__isnull=False, deadline__isnull=True, snapshot__isnull=True)
+                    | Q(kind="ice287g", snapshot__isnull=False, period__isnull=True, deadline__isnull=True)
                     | (
-                        Q(kind__in=["reminder", "overdue"], period__isnull=True)
+                        Q(kind__in=["reminder", "overdue"], period__isnull=True, snapshot__isnull=True)
                         & Q(deadline__isnull=False, due_date__isnull=False, days__isnull=False)
                     )
                 ),

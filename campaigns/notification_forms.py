@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MAX_LEAD_DAYS, Profile, default_lead_days
+from jurisdictions.models import State
 
 # The zones the desk's users live in; a zone saved earlier that is not listed stays selectable.
 COMMON_TIME_ZONES = [
@@ -78,6 +79,7 @@ class NotificationSettingsForm(forms.ModelForm):
             "digest_weekday",
             "digest_hour",
             "digest_when_empty",
+            "list_alert_emails",
         ]
         labels = {
             "language": _("Language of the emails"),
@@ -86,6 +88,9 @@ class NotificationSettingsForm(forms.ModelForm):
             "digest_frequency": _("Status digest"),
             "digest_weekday": _("Day of the weekly digest"),
             "digest_when_empty": _("Send the digest even when nothing happened and nothing is due"),
+            "list_alert_emails": _(
+                "Email me when ICE's 287(g) list changes in a county or state of my campaigns, or one I follow"
+            ),
         }
         widgets = {"digest_frequency": forms.RadioSelect}
 
@@ -119,3 +124,14 @@ class NotificationSettingsForm(forms.ModelForm):
                 # Reminders are off: keep the days they had, ready for when they are turned back on.
                 cleaned["reminder_lead_days"] = self.instance.lead_days or default_lead_days()
         return cleaned
+
+
+class FollowStateForm(forms.Form):
+    """Follow a state: every change to ICE's 287(g) list there."""
+
+    state = forms.ModelChoiceField(
+        label=_("Follow a state"),
+        queryset=State.objects.order_by("name"),
+        to_field_name="postal",
+        empty_label=_("Choose a state"),
+    )

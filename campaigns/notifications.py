@@ -36,7 +36,7 @@ from accounts.models import Profile
 from accounts.profiles import profile_of
 from core.roles import ROLES
 
-from . import digests, emails
+from . import alerts, digests, emails
 from .models import Deadline, EmailDelivery
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,8 @@ Frequency = Profile.DigestFrequency
 # second (and last) after seven days (caught up until day 13).
 OVERDUE_STEPS = ((1, 7), (7, 14))
 REMINDER_KINDS = (Kind.REMINDER, Kind.OVERDUE)
+# Sent as soon as a list is imported; the hourly reminder run also takes up any left pending.
+ALERT_KINDS = (Kind.ALERT_287G,)
 # A digest whose hour passed more than this long ago is not sent late: the next one will come.
 DIGEST_CATCH_UP = timedelta(hours=24)
 # Finished rows are kept this long (admins look at them; the keys stop duplicates long after that).
@@ -84,6 +86,8 @@ def wants(prefs, kind):
         return prefs.reminder_emails
     if kind == Kind.OVERDUE:
         return prefs.overdue_emails
+    if kind == Kind.ALERT_287G:
+        return prefs.list_alert_emails
     return prefs.digest_frequency != Frequency.OFF
 
 
@@ -251,12 +255,22 @@ def dispatch(what, *, now=None, queue=None):
     with transaction.atomic():
         if what == "reminders":
             plan_reminders(now=now)
-            kinds = REMINDER_KINDS
+            kinds = REMINDER_KINDS + ALERT_KINDS
         else:
             plan_digests(now=now)
             prune(now=now)
             kinds = (Kind.DIGEST,)
         ids = pending_ids(kinds, now=now)
+        if queue is not None:
+            for batch in batches(ids):
+                transaction.on_commit(lambda batch=batch: queue(batch))
+    return ids
+
+
+def dispatch_list_alerts(snapshot_id, *, queue=None):
+    """Plan the alert emails of one ICE list and hand them to `queue(batch_of_ids)` after the commit."""
+    with transaction.atomic():
+        ids = alerts.plan_list_alerts(snapshot_id=snapshot_id)
         if queue is not None:
             for batch in batches(ids):
                 transaction.on_commit(lambda batch=batch: queue(batch))
@@ -455,13 +469,15 @@ def deliver(ids, *, now=None, connection=None):
     report = Report()
     rows = list(
         EmailDelivery.objects.filter(_claimable(timezone.now()), pk__in=ids)
-        .select_related("user__profile", "deadline__campaign", "deadline__owner")
+        .select_related("user__profile", "deadline__campaign", "deadline__owner", "snapshot")
         .order_by("pk")
     )
     report.taken = sorted(set(ids) - {row.pk for row in rows})
     digest_rows = [row for row in rows if row.kind == Kind.DIGEST]
     recipients = _digest_recipients(digest_rows, now) if digest_rows else {}
     built = digests.build_digests(recipients.values(), now=now) if recipients else {}
+    alert_rows = [row for row in rows if row.kind == Kind.ALERT_287G]
+    alert_contexts = alerts.alert_contexts(alert_rows, digests.absolute_url) if alert_rows else {}
 
     messages = []
     unwanted = []
@@ -474,6 +490,11 @@ def deliver(ids, *, now=None, connection=None):
                 unwanted.append(row.pk)
                 continue
             context = _digest_context(digest, rendered_lines)
+        elif row.kind == Kind.ALERT_287G:
+            context = alert_contexts.get(row.pk)
+            if context is None or not can_get_email(row.user) or not wants(prefs, row.kind):
+                unwanted.append(row.pk)
+                continue
         else:
             if not _reminder_still_wanted(row):
                 unwanted.append(row.pk)
@@ -531,6 +552,8 @@ def notification_unsubscribe(*, user, kind):
         prefs.overdue_emails = False
     if kind in (Kind.DIGEST, UNSUBSCRIBE_ALL):
         prefs.digest_frequency = Frequency.OFF
+    if kind in (Kind.ALERT_287G, UNSUBSCRIBE_ALL):
+        prefs.list_alert_emails = False
     prefs.save()
     return prefs
 
@@ -538,7 +561,12 @@ def notification_unsubscribe(*, user, kind):
 def opted_out():
     """Users who turned off at least one kind of email (for staff)."""
     return (
-        Profile.objects.filter(Q(reminder_emails=False) | Q(overdue_emails=False) | Q(digest_frequency=Frequency.OFF))
+        Profile.objects.filter(
+            Q(reminder_emails=False)
+            | Q(overdue_emails=False)
+            | Q(digest_frequency=Frequency.OFF)
+            | Q(list_alert_emails=False)
+        )
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )

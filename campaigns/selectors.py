@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 from core.queries import count_of, ids_of, split_ids
-from jurisdictions.models import Agreement287g, Jurisdiction, StateLaw
+from jurisdictions.models import Agency, Agreement287g, Jurisdiction, ListChange, StateLaw
 
 from .models import (
     OUTCOME_STAGES,
@@ -225,6 +225,22 @@ def timeline_deadlines(campaign: Campaign) -> QuerySet[WithAnnotations[Deadline,
     )
 
 
+def timeline_list_changes(campaign: Campaign) -> QuerySet[ListChange]:
+    """Changes to ICE's 287(g) list in the campaign's county (a city's: its county too) and, for a state
+    agency's agreement, in its state; newest list first."""
+    place = campaign.jurisdiction
+    counties = [pk for pk in (place.pk, place.parent_id) if pk]
+    return (
+        ListChange.objects.filter(snapshot__applied=True)
+        .filter(
+            Q(jurisdiction_id__in=counties)
+            | Q(jurisdiction__isnull=True, state_id=place.state_id, agreement__agency__kind=Agency.Kind.STATE_AGENCY)
+        )
+        .select_related("snapshot", "agreement__agency", "previous_agreement", "jurisdiction", "state")
+        .order_by("-snapshot__imported_at", "-pk")
+    )
+
+
 def campaign_timeline(
     campaign: Campaign,
     *,
@@ -235,7 +251,7 @@ def campaign_timeline(
     targets: Mapping[int, Target] | None = None,
     assignments: Iterable[Assignment] | None = None,
 ) -> tuple[list[TimelineItem], bool]:
-    """Everything that happened, newest first, one page at a time (at most five queries whatever the page).
+    """Everything that happened, newest first, one page at a time (at most six queries whatever the page).
 
     Each source is read up to the end of the requested page and the pieces are merged, so the number
     of queries never depends on how much happened. The campaign page passes what it has read already:
@@ -287,6 +303,9 @@ def campaign_timeline(
             .order_by("-created_at", "-pk")[:upto]
         )
         items.extend(TimelineItem(letter.created_at, "letter", letter) for letter in letters)
+    if kind in (None, "ice287g"):
+        list_changes = timeline_list_changes(campaign)[:upto]
+        items.extend(TimelineItem(change.snapshot.imported_at, "ice287g", change) for change in list_changes)
     if kind in (None, "resources"):
         if assignments is None:
             assignments = (

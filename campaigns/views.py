@@ -72,7 +72,7 @@ def campaign_list(request):
     return render(request, "campaigns/campaign_list.html", context)
 
 
-TIMELINE_KINDS = {"stage", "meetings", "requests", "letters", "deadlines", "resources"}
+TIMELINE_KINDS = {"stage", "meetings", "requests", "letters", "deadlines", "resources", "ice287g"}
 
 
 @login_required

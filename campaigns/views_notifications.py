@@ -14,16 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.profiles import profile_of
 from core.roles import is_admin, is_staff_member
+from jurisdictions.selectors import follow_list
+from jurisdictions.services import follow_set
 
 from . import notifications
 from .models import EmailDelivery
-from .notification_forms import NotificationSettingsForm
+from .notification_forms import FollowStateForm, NotificationSettingsForm
 
 OPT_OUTS_PAGE_SIZE = 50
 
@@ -31,15 +34,34 @@ OPT_OUTS_PAGE_SIZE = 50
 @login_required
 def notification_settings(request):
     prefs = profile_of(request.user)
-    form = NotificationSettingsForm(request.POST or None, instance=prefs)
-    if request.method == "POST" and form.is_valid():
+    following = request.method == "POST" and "follow_state" in request.POST
+    form = NotificationSettingsForm(None if following else request.POST or None, instance=prefs)
+    follow_form = FollowStateForm(request.POST if following else None, prefix="follow")
+    status = 200
+    if following:
+        if follow_form.is_valid():
+            state = follow_form.cleaned_data["state"]
+            follow_set(user=request.user, state=state, on=True)
+            messages.success(
+                request, _("You will be told when ICE's 287(g) list changes in %(place)s.") % {"place": state.name}
+            )
+            return redirect(reverse("campaigns:notification-settings") + "#follows")
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         notifications.notification_settings_save(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("campaigns:notification-settings")
     return render(
         request,
         "campaigns/notification_settings.html",
-        {"form": form, "can_see_opt_outs": is_staff_member(request.user), "has_email": bool(request.user.email)},
+        {
+            "form": form,
+            "follow_form": follow_form,
+            "follows": follow_list(request.user),
+            "can_see_opt_outs": is_staff_member(request.user),
+            "has_email": bool(request.user.email),
+        },
+        status=status,
     )
 
 
@@ -58,6 +80,7 @@ KIND_LABELS = {
     EmailDelivery.Kind.REMINDER: EmailDelivery.Kind.REMINDER.label,
     EmailDelivery.Kind.OVERDUE: EmailDelivery.Kind.OVERDUE.label,
     EmailDelivery.Kind.DIGEST: EmailDelivery.Kind.DIGEST.label,
+    EmailDelivery.Kind.ALERT_287G: EmailDelivery.Kind.ALERT_287G.label,
 }
 
 

@@ -142,8 +142,12 @@ class CsvImportCommand(KeepHelpLayout, BaseCommand):
         for warning in summary.warnings:
             self.stderr.write(warning)
 
+    def read_rows(self, path, options):
+        """The (line, row dict) pairs of the file; an importer of another format overrides this."""
+        return list(read_csv_rows(path, self.required_columns))
+
     def run_import(self, path, options):
-        rows = list(read_csv_rows(path, self.required_columns))
+        rows = self.read_rows(path, options)
         summary = ImportSummary()
         self.path, self.summary, self._queued = path, summary, []
         with transaction.atomic():

@@ -6,7 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .forms import PolicyRecordAdminForm
-from .models import Agency, Agreement287g, Jurisdiction, Official, PolicyRecord, RecordsLaw, State, StateLaw
+from .models import (
+    Agency,
+    Agreement287g,
+    FederalDesignation,
+    Jurisdiction,
+    ListFetchRefusal,
+    ListSnapshot,
+    Official,
+    PolicyRecord,
+    RecordsLaw,
+    State,
+    StateLaw,
+)
 
 # Links typed without a scheme are taken as https (Django 6's default), in every admin form.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -196,3 +208,42 @@ class PolicyRecordAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         services.policy_records_delete(records=queryset)
+
+
+@admin.register(ListSnapshot)
+class ListSnapshotAdmin(admin.ModelAdmin):
+    """ICE's lists as imported: kept as evidence, so they are read here and never edited."""
+
+    list_display = ["list_date", "list_half", "kind", "row_count", "applied", "baseline", "imported_at", "file_name"]
+    list_filter = ["kind", "applied"]
+    readonly_fields = [field.name for field in ListSnapshot._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ListFetchRefusal)
+class ListFetchRefusalAdmin(admin.ModelAdmin):
+    """What the scheduled fetch would not import, and why (staff were emailed the first time)."""
+
+    list_display = ["last_at", "kind", "times", "reason", "url"]
+    list_filter = ["kind"]
+    readonly_fields = [field.name for field in ListFetchRefusal._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FederalDesignation)
+class FederalDesignationAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "state", "list_name", "listed_on"]
+    list_filter = ["level", "list_name", "state"]
+    list_select_related = ["state"]
+    search_fields = ["name", "state__name"]
+    autocomplete_fields = ["jurisdiction"]

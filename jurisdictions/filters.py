@@ -8,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import StatePostalFilterSet
 
-from .models import Jurisdiction, Model287g, Office, Official, PolicyLevel, State, StateFloor
+from .models import (
+    Jurisdiction,
+    ListChange,
+    ListSnapshot,
+    Model287g,
+    Office,
+    Official,
+    PolicyLevel,
+    State,
+    StateFloor,
+)
 from .selectors import jurisdiction_with_active_287g, jurisdiction_with_any_active_287g, months_after
 
 # A population filter above this is not a typo we can answer sensibly (and overflows integer columns).
@@ -180,3 +190,26 @@ class OfficialFilter(StatePostalFilterSet):
     @property
     def by_election(self):
         return bool(self.form.cleaned_data.get("election_within"))
+
+
+class ListChangeFilter(StatePostalFilterSet):
+    """The staff page of changes to ICE's 287(g) list: by state, kind of change and list."""
+
+    state = django_filters.ModelChoiceFilter(
+        label=_("State"),
+        field_name="state",
+        to_field_name="postal",
+        queryset=State.objects.only("postal", "name").order_by("name"),
+        empty_label=_("All states"),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Change"), choices=ListChange.Kind.choices, empty_label=_("Any"))
+    snapshot = django_filters.ModelChoiceFilter(
+        label=_("ICE list"),
+        field_name="snapshot",
+        queryset=ListSnapshot.objects.filter(applied=True, baseline=False).order_by("-list_date", "-list_half"),
+        empty_label=_("Every list"),
+    )
+
+    class Meta:
+        model = ListChange
+        fields = []

@@ -319,6 +319,10 @@ class CountyIndex:
                     )
                 return county, None
         key = county_name_key(name)
+        city = self._pick(in_state.get(f"{key} city", [])) if key else None
+        if city is not None:
+            # ICE lists Virginia's independent cities as counties ("Hopewell County" for Hopewell city).
+            return city, f"county {name!r} is not a county of {state.postal}; read as {city.name}, the independent city"
         match, why = closest_name(key, sorted(self.names.get(state.pk, ())))
         if match is not None:
             county = self._pick(in_state[match])

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -400,7 +401,8 @@ class Agreement287g(ChoiceLabelsMixin, models.Model):
     end_date = models.DateField(_("ended"), null=True, blank=True)
     moa_url = models.URLField(_("memorandum of agreement"), max_length=500, blank=True)
     addendum_url = models.URLField(_("addendum"), max_length=500, blank=True)
-    # Date of the ICE list this agreement was last seen on.
+    # Dates of the first and the last ICE list this agreement was seen on.
+    first_listed = models.DateField(_("first on ICE's list"), null=True, blank=True)
     last_listed = models.DateField(_("last on ICE's list"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -424,6 +426,105 @@ class Agreement287g(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.agency} — {self.get_model_display()}"
+
+
+def snapshot_file_path(instance, filename):
+    return f"ice-287g/{instance.kind}/{instance.list_date:%Y-%m-%d}-{instance.sha256[:12]}-{filename}"
+
+
+class ListSnapshot(ChoiceLabelsMixin, models.Model):
+    """One of ICE's 287(g) lists as it was imported: the file itself, its date and what it held."""
+
+    class Kind(models.TextChoices):
+        PARTICIPATING = "participating", _("Participating agencies")
+        PENDING = "pending", _("Pending agencies")
+
+    class Half(models.TextChoices):
+        NONE = "", _("not given")
+        AM = "am", _("morning")
+        PM = "pm", _("afternoon")
+
+    kind = models.CharField(_("list"), max_length=15, choices=Kind.choices)
+    list_date = models.DateField(_("list date"))
+    # ICE sometimes publishes two lists a day, named ...am and ...pm.
+    list_half = models.CharField(_("time of day"), max_length=2, choices=Half.choices, blank=True, default="")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    row_count = models.PositiveIntegerField(_("rows"))
+    file = models.FileField(_("file"), upload_to=snapshot_file_path, max_length=300)
+    file_name = models.CharField(_("file name"), max_length=200)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    # False for a list older than the newest one of its kind: kept, but it changed no agreement.
+    applied = models.BooleanField(_("applied"), default=True)
+    # The first list of its kind: every agreement on it is new, so no changes are recorded.
+    baseline = models.BooleanField(_("first list"), default=False)
+    active_before = models.PositiveIntegerField(_("agreements on the list before"), default=0)
+
+    class Meta:
+        ordering = ["-list_date", "-list_half", "-imported_at"]
+        verbose_name = _("ICE 287(g) list")
+        verbose_name_plural = _("ICE 287(g) lists")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256"], name="listsnapshot_one_per_file"),
+        ]
+        indexes = [models.Index(fields=["kind", "-list_date"], name="listsnapshot_kind_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.list_date:%Y-%m-%d} {self.list_half}".strip()
+
+
+class ListChange(ChoiceLabelsMixin, models.Model):
+    """What one ICE list changed about one agreement, against the lists before it."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("New agreement")
+        ENDED = "ended", _("Agreement ended")
+        MODEL_CHANGED = "model_changed", _("Model changed")
+        SIGNED_CORRECTED = "signed_corrected", _("Signing date corrected")
+        MOA_ADDED = "moa_added", _("Memorandum link added")
+
+    snapshot = models.ForeignKey(
+        ListSnapshot, on_delete=models.CASCADE, related_name="changes", verbose_name=_("ICE 287(g) list")
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    agreement = models.ForeignKey(
+        Agreement287g, on_delete=models.CASCADE, related_name="list_changes", verbose_name=_("287(g) agreement")
+    )
+    # A model change: the agreement of the agency that ended as this one started.
+    previous_agreement = models.ForeignKey(
+        Agreement287g,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous agreement"),
+    )
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", verbose_name=_("state"))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("county")
+    )
+    old_value = models.CharField(_("before"), max_length=500, blank=True)
+    new_value = models.CharField(_("after"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-snapshot__list_date", "-snapshot__list_half", "-snapshot_id", "state__name", "pk"]
+        verbose_name = _("change to ICE's 287(g) list")
+        verbose_name_plural = _("changes to ICE's 287(g) list")
+        indexes = [
+            models.Index(fields=["snapshot", "kind"], name="listchange_snapshot_kind_idx"),
+            models.Index(fields=["state", "kind"], name="listchange_state_kind_idx"),
+            models.Index(fields=["agreement"], name="listchange_agreement_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.agreement_id}"
 
 
 class Dimension(models.TextChoices):
@@ -542,3 +643,114 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.jurisdiction}: {self.get_dimension_display()} = {self.get_value_display()}"
+
+
+class Follow(models.Model):
+    """Someone signed in who wants to hear when ICE's 287(g) list changes in a county or a state."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows", verbose_name=_("user")
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("county"),
+    )
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, null=True, blank=True, related_name="followers", verbose_name=_("state")
+    )
+    created_at = models.DateTimeField(_("followed since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["state__name", "jurisdiction__name"]
+        verbose_name = _("followed place")
+        verbose_name_plural = _("followed places")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jurisdiction__isnull=True, state__isnull=False)
+                | Q(jurisdiction__isnull=False, state__isnull=True),
+                name="follow_county_or_state",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "jurisdiction"], condition=Q(jurisdiction__isnull=False), name="follow_county_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "state"], condition=Q(state__isnull=False), name="follow_state_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction"], name="follow_jurisdiction_idx"),
+            models.Index(fields=["state"], name="follow_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.jurisdiction or self.state}"
+
+
+class ListFetchRefusal(models.Model):
+    """A list the scheduled fetch would not import, and why: staff are emailed once for each file or error."""
+
+    kind = models.CharField(_("list"), max_length=15, choices=ListSnapshot.Kind.choices)
+    url = models.CharField(_("address"), max_length=500)
+    # SHA-256 of the file downloaded, or of the error when nothing could be downloaded.
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    reason = models.TextField(_("reason"))
+    first_at = models.DateTimeField(_("first refused"), default=timezone.now)
+    last_at = models.DateTimeField(_("last refused"), default=timezone.now)
+    times = models.PositiveIntegerField(_("times"), default=1)
+
+    class Meta:
+        ordering = ["-last_at"]
+        verbose_name = _("refused ICE 287(g) list")
+        verbose_name_plural = _("refused ICE 287(g) lists")
+        constraints = [models.UniqueConstraint(fields=["kind", "sha256"], name="listfetchrefusal_once")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.reason[:80]}"
+
+
+class FederalDesignation(ChoiceLabelsMixin, models.Model):
+    """A place named on a federal list, such as the Department of Justice's list of "sanctuary jurisdictions".
+
+    It is the federal government's designation on a date, with its source: not a measured policy, and
+    never a policy record or part of a county's level.
+    """
+
+    class Level(models.TextChoices):
+        STATE = "state", _("State")
+        COUNTY = "county", _("County")
+        CITY = "city", _("City")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    name = models.CharField(_("name as listed"), max_length=200)
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, related_name="federal_designations", verbose_name=_("state")
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="federal_designations",
+        verbose_name=_("county"),
+    )
+    list_name = models.CharField(_("list"), max_length=300)
+    listed_on = models.DateField(_("listed on"))
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-listed_on", "level", "name"]
+        verbose_name = _("federal designation")
+        verbose_name_plural = _("federal designations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["list_name", "listed_on", "state", "level", "name"], name="federaldesignation_once"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "level"], name="federaldesignation_state_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.list_name}, {self.listed_on:%Y-%m-%d})"

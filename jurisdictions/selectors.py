@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -25,7 +26,11 @@ from .models import (
     Agency,
     Agreement287g,
     Dimension,
+    FederalDesignation,
+    Follow,
     Jurisdiction,
+    ListChange,
+    ListSnapshot,
     Model287g,
     Official,
     PolicyLevel,
@@ -320,7 +325,16 @@ def _detail_prefetches() -> list[Prefetch]:
         ),
         Prefetch(
             "agreements",
-            queryset=Agreement287g.objects.select_related("agency").order_by(
+            queryset=Agreement287g.objects.select_related("agency")
+            .prefetch_related(
+                Prefetch(
+                    "list_changes",
+                    queryset=ListChange.objects.select_related("snapshot").order_by(
+                        "snapshot__list_date", "snapshot__list_half", "pk"
+                    ),
+                )
+            )
+            .order_by(
                 Case(When(status=Agreement287g.Status.ACTIVE, then=Value(0)), default=Value(1)),
                 F("signed_date").desc(nulls_last=True),
             ),
@@ -395,3 +409,77 @@ def upcoming_elections(
         .filter(agency__jurisdiction__in=jurisdictions)
         .order_by("next_election", "agency__jurisdiction__name", "office", "district", "name", "pk")
     )
+
+
+def list_snapshot_newest(*, kind: str) -> ListSnapshot | None:
+    """The newest ICE list of a kind that was applied (an older one imported later changes nothing)."""
+    return ListSnapshot.objects.filter(kind=kind, applied=True).order_by("-list_date", "-list_half", "-pk").first()
+
+
+def list_changes_page() -> QuerySet[ListChange]:
+    """What each ICE list changed, newest list first, with what each row shows read in the same query."""
+    return ListChange.objects.select_related(
+        "snapshot", "agreement__agency", "previous_agreement", "state", "jurisdiction"
+    ).order_by("-snapshot__list_date", "-snapshot__list_half", "-snapshot_id", "state__name", "kind", "pk")
+
+
+def list_snapshots_recent(*, limit: int = 10) -> list[ListSnapshot]:
+    """The lists imported last, each with how many changes it recorded."""
+    return list(ListSnapshot.objects.annotate(change_count=Count("changes")).order_by("-imported_at", "-pk")[:limit])
+
+
+def follows_of(user: Any) -> dict[str, set[int]]:
+    """{"counties": ids, "states": ids} a user follows (one query; none for someone not signed in)."""
+    followed: dict[str, set[int]] = {"counties": set(), "states": set()}
+    if not user.is_authenticated:
+        return followed
+    for jurisdiction_id, state_id in Follow.objects.filter(user=user).values_list("jurisdiction_id", "state_id"):
+        if jurisdiction_id:
+            followed["counties"].add(jurisdiction_id)
+        elif state_id:
+            followed["states"].add(state_id)
+    return followed
+
+
+def follow_list(user: Any) -> list[Follow]:
+    """The places a user follows, states first, then counties by state and name."""
+    return list(
+        Follow.objects.filter(user=user)
+        .select_related("jurisdiction__state", "state")
+        .order_by(
+            F("jurisdiction").asc(nulls_first=True), "state__name", "jurisdiction__state__name", "jurisdiction__name"
+        )
+    )
+
+
+def federal_designations_for(jurisdiction: Jurisdiction) -> list[FederalDesignation]:
+    """The federal lists naming this county, its state, or the state's cities (one query)."""
+    county_ids = [pk for pk in (jurisdiction.pk, jurisdiction.parent_id) if pk]
+    return list(
+        FederalDesignation.objects.filter(
+            Q(jurisdiction_id__in=county_ids)
+            | Q(
+                state_id=jurisdiction.state_id,
+                level__in=[FederalDesignation.Level.STATE, FederalDesignation.Level.CITY],
+            )
+        ).order_by("-listed_on", "level", "name")
+    )
+
+
+# The dimensions people research and enter; 287(g) comes from ICE's list.
+RESEARCHED_DIMENSIONS = [Dimension.HOLDS, Dimension.NOTIFICATIONS, Dimension.JAIL_ACCESS, Dimension.BED_CONTRACT]
+
+
+def policy_source_counts() -> dict[str, int]:
+    """How many counties have policy records from real sources, and how many only demo records (one query).
+
+    Shown beside the map and the county list so that nobody mistakes demo data for fact.
+    """
+    researched = PolicyRecord.objects.filter(jurisdiction=OuterRef("pk"), dimension__in=RESEARCHED_DIMENSIONS)
+    sourced = Exists(researched.filter(is_demo=False))
+    demo = Exists(researched.filter(is_demo=True))
+    counts = Jurisdiction.objects.filter(kind=Jurisdiction.Kind.COUNTY).aggregate(
+        sourced=Count("pk", filter=Q(sourced)),
+        demo_only=Count("pk", filter=Q(demo) & ~Q(sourced)),
+    )
+    return {"sourced": counts["sourced"] or 0, "demo_only": counts["demo_only"] or 0}

@@ -7,12 +7,26 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from redis import RedisError
 
-from .models import Agreement287g, Dimension, Jurisdiction, Official, PolicyRecord, PolicyValue, State, StateLaw
+from .models import (
+    Agreement287g,
+    Dimension,
+    Follow,
+    Jurisdiction,
+    ListChange,
+    ListSnapshot,
+    Official,
+    PolicyRecord,
+    PolicyValue,
+    State,
+    StateLaw,
+)
 from .selectors import (
     agreement_dates,
     compute_floor,
@@ -31,6 +45,10 @@ MAP_CACHE_SECONDS = 10 * 60
 CACHE_ERRORS = (RedisError, OSError)
 
 logger = logging.getLogger(__name__)
+
+# Sent once a list that changed agreements has committed (snapshot_id=): the campaigns app alerts the
+# campaigns and followers of each county and state it concerns.
+list_changes_recorded = Signal()
 
 
 def map_cache_clear() -> None:
@@ -255,3 +273,119 @@ def official_save(*, official: Official) -> Official:
     official.full_clean()
     official.save()
     return official
+
+
+# -- ICE's 287(g) lists ---------------------------------------------------------------------------
+
+# What an agreement was before a list was applied: (status, signed date, memorandum URL), None when new.
+Before = tuple[str, date | None, str] | None
+
+
+def list_changes_compute(
+    *, kind: str, listed: Iterable[Agreement287g], ended: Iterable[Agreement287g], before: dict[int, Before]
+) -> list[ListChange]:
+    """What one list changed, as unsaved ListChange rows: new, ended, a model changed, corrections.
+
+    An agency whose agreement of one model ends on the list that starts its agreement of another has
+    changed model: one change, not an end and a start.
+    """
+    on_list = Agreement287g.Status.PENDING if kind == ListSnapshot.Kind.PENDING else Agreement287g.Status.ACTIVE
+    added: list[Agreement287g] = []
+    changes: list[ListChange] = []
+    for agreement in listed:
+        if agreement.status != on_list:
+            continue
+        was = before.get(agreement.pk)
+        if was is None or was[0] != on_list:
+            added.append(agreement)
+            continue
+        if kind != ListSnapshot.Kind.PARTICIPATING:
+            continue
+        if was[1] and agreement.signed_date and was[1] != agreement.signed_date:
+            changes.append(
+                _change(
+                    ListChange.Kind.SIGNED_CORRECTED,
+                    agreement,
+                    old=was[1].isoformat(),
+                    new=agreement.signed_date.isoformat(),
+                )
+            )
+        if not was[2] and agreement.moa_url:
+            changes.append(_change(ListChange.Kind.MOA_ADDED, agreement, new=agreement.moa_url))
+    ended_by_agency: dict[int, list[Agreement287g]] = {}
+    for agreement in ended:
+        ended_by_agency.setdefault(agreement.agency_id, []).append(agreement)
+    for agreement in added:
+        previous = ended_by_agency.get(agreement.agency_id)
+        if previous:
+            old = previous.pop(0)
+            change = _change(ListChange.Kind.MODEL_CHANGED, agreement, old=old.model, new=agreement.model)
+            change.previous_agreement = old
+            changes.append(change)
+        else:
+            changes.append(_change(ListChange.Kind.ADDED, agreement, new=agreement.model))
+    for remaining in ended_by_agency.values():
+        changes.extend(_change(ListChange.Kind.ENDED, agreement, old=agreement.model) for agreement in remaining)
+    return changes
+
+
+def _change(kind: str, agreement: Agreement287g, *, old: str = "", new: str = "") -> ListChange:
+    return ListChange(
+        kind=kind,
+        agreement=agreement,
+        state_id=agreement.state_id,
+        jurisdiction_id=agreement.jurisdiction_id,
+        old_value=old[:500],
+        new_value=new[:500],
+    )
+
+
+def list_snapshot_record(
+    *,
+    kind: str,
+    list_date: date,
+    list_half: str,
+    data: bytes,
+    sha256: str,
+    file_name: str,
+    row_count: int,
+    applied: bool,
+    baseline: bool = False,
+    active_before: int = 0,
+    changes: Iterable[ListChange] = (),
+    user: User | None = None,
+) -> ListSnapshot:
+    """Keep one imported list (the file itself) and what it changed; tells the apps above once committed."""
+    snapshot = ListSnapshot(
+        kind=kind,
+        list_date=list_date,
+        list_half=list_half,
+        sha256=sha256,
+        row_count=row_count,
+        file_name=file_name[:200],
+        applied=applied,
+        baseline=baseline,
+        active_before=active_before,
+        imported_by=user,
+    )
+    snapshot.file.save(file_name[-100:], ContentFile(data), save=False)
+    snapshot.save()
+    changes = list(changes)
+    for change in changes:
+        change.snapshot = snapshot
+    ListChange.objects.bulk_create(changes, batch_size=500)
+    if changes:
+        transaction.on_commit(lambda: list_changes_recorded.send(sender=ListSnapshot, snapshot_id=snapshot.pk))
+    return snapshot
+
+
+def follow_set(*, user: User, jurisdiction: Jurisdiction | None = None, state: State | None = None, on: bool) -> None:
+    """Follow (on=True) or stop following a county or a state; doing it twice changes nothing."""
+    if on and jurisdiction is not None:
+        Follow.objects.get_or_create(user=user, jurisdiction=jurisdiction)
+    elif on:
+        Follow.objects.get_or_create(user=user, state=state)
+    elif jurisdiction is not None:
+        Follow.objects.filter(user=user, jurisdiction=jurisdiction).delete()
+    else:
+        Follow.objects.filter(user=user, state=state).delete()

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from core.access import staff_required
+from core.access import sign_in_required, staff_required
 from core.filters import FiltersUnreadable, list_query, page_number_value
 from core.roles import is_staff_member
 
@@ -21,7 +23,7 @@ from . import selectors, services
 from .access import map_is_public, public_or_login
 from .filters import JurisdictionFilter
 from .forms import DOCUMENT_TYPES, PolicyRecordForm
-from .models import Dimension, Jurisdiction, Model287g, PolicyLevel, PolicyRecord, StateFloor
+from .models import Dimension, Jurisdiction, Model287g, PolicyLevel, PolicyRecord, State, StateFloor
 
 PAGE_SIZES = [25, 50, 100, 200]
 PAGE_SIZE_VALUES = {str(size) for size in PAGE_SIZES}
@@ -128,6 +130,7 @@ def _list_context(query):
         "page_sizes": PAGE_SIZES,
         "sort_columns": SORT_COLUMNS,
         "query": query,
+        "source_counts": selectors.policy_source_counts(),
     }
     if not valid:
         raise FiltersUnreadable(context)
@@ -168,6 +171,8 @@ def jurisdiction_detail(request, pk):
         "can_edit": is_staff_member(user),
         # Who entered a record, and the campaigns here, are for signed-in readers only.
         "signed_in": user.is_authenticated,
+        "follows": selectors.follows_of(user),
+        "designations": selectors.federal_designations_for(jurisdiction),
     }
     return render(request, "jurisdictions/detail.html", context)
 
@@ -224,3 +229,34 @@ def policy_document(request, record_id):
     if not map_is_public():
         patch_cache_control(response, private=True)
     return response
+
+
+@sign_in_required
+@require_POST
+def follow(request):
+    """Follow a county or a state, or stop following it, for alerts when ICE's 287(g) list changes there.
+
+    The form sends `county` (its id) or `state` (its postal code), `on` (1 to follow, 0 to stop) and
+    where to go back to (`next`, a page of this site).
+    """
+    county_id, postal = request.POST.get("county", ""), request.POST.get("state", "").strip().upper()
+    jurisdiction = state = None
+    if county_id.isdigit():
+        jurisdiction = Jurisdiction.objects.select_related("state").filter(pk=int(county_id)).first()
+    elif postal:
+        state = State.objects.filter(postal=postal).first()
+    if jurisdiction is None and state is None:
+        return HttpResponseBadRequest(_("Choose a county or a state to follow."))
+    on = request.POST.get("on", "1") != "0"
+    services.follow_set(user=request.user, jurisdiction=jurisdiction, state=state, on=on)
+    place = str(jurisdiction or state)
+    if on:
+        messages.success(request, _("You will be told when ICE's 287(g) list changes in %(place)s.") % {"place": place})
+    else:
+        messages.success(request, _("You no longer follow %(place)s.") % {"place": place})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = (
+            jurisdiction.get_absolute_url() if jurisdiction else f"{reverse('jurisdictions:list')}?state={state.postal}"
+        )
+    return redirect(back)

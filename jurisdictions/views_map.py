@@ -20,7 +20,7 @@ from django.views.decorators.http import condition
 
 from . import selectors, services
 from .access import map_is_public, public_or_login
-from .models import State, StateFloor
+from .models import ListSnapshot, State, StateFloor
 
 
 def _build_payload():
@@ -136,6 +136,9 @@ def _map_context(request):
         "models287g": [(model.value, model.label) for model in selectors.MODEL_287G_RANK],
         "floors": [(floor.value, StateFloor(floor).label) for floor in selectors.MAP_FLOORS],
         "map_strings": _map_strings(),
+        # The 287(g) layer says which of ICE's lists it shows.
+        "list_287g": selectors.list_snapshot_newest(kind=ListSnapshot.Kind.PARTICIPATING),
+        "source_counts": selectors.policy_source_counts(),
     }
 
 

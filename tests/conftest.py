@@ -85,6 +85,7 @@ WHOLE_FILES = [
     "us_states.csv",
     "state_ice_cooperation_laws_287g_watch_2026-09.csv",
     "state_public_records_laws_hole_v0.11.csv",
+    "doj_sanctuary_jurisdiction_list_2025-08-05.csv",
 ]
 
 

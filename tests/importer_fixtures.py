@@ -67,3 +67,39 @@ def counties_of(tmp_path, states):
 
 def county(fips):
     return Jurisdiction.objects.get(fips=fips)
+
+
+PARTICIPATING_XLSX = DATA / "ice_287g_participatingAgencies07182025pm.xlsx"
+PENDING_XLSX = DATA / "ice_287g_pendingAgencies07182025pm.xlsx"
+
+
+def sheet_rows(path):
+    """(header, rows) of an ICE spreadsheet: each row a list of (value, hyperlink target or None)."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = [
+        [(cell.value, cell.hyperlink.target if cell.hyperlink else None) for cell in cells]
+        for cells in sheet.iter_rows()
+    ]
+    header = [value for value, _ in rows[0]]
+    return header, [row for row in rows[1:] if any(value not in (None, "") for value, _ in row)]
+
+
+def write_sheet(path, header, rows, title="Sheet1", before=()):
+    """Write an ICE-style .xlsx (values with their hyperlinks), sheets titled ``before`` first; returns the path."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for other in before:
+        workbook.create_sheet(other).append(["notes"])
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([value for value, _ in row])
+        for cell, (_, link) in zip(sheet[sheet.max_row], row, strict=False):
+            if link:
+                cell.hyperlink = link
+    workbook.save(path)
+    return path

@@ -13,6 +13,7 @@ from jurisdictions.models import (
     Agreement287g,
     Dimension,
     Jurisdiction,
+    ListSnapshot,
     Model287g,
     PolicyRecord,
     PolicyValue,
@@ -193,8 +194,7 @@ def test_import_287g_loads_every_agreement_of_the_participating_list(all_countie
 
     records = PolicyRecord.objects.count()
     out, err = run("import_287g", PARTICIPATING)
-    assert "created 0, updated 0, unchanged 832" in out
-    assert "Nothing changed" in out
+    assert "Nothing changed: this file was already imported" in out
     assert Agreement287g.objects.count() == 832
     assert PolicyRecord.objects.count() == records
 
@@ -285,9 +285,9 @@ def test_an_older_list_closes_nothing(tmp_path, counties_of):
     out, err = run("import_287g", write_rows(tmp_path / "older.csv", rows[:3]), "--as-of", "2025-06-01")
     assert not Agreement287g.objects.filter(status="ended").exists()
     assert dict(Agreement287g.objects.values_list("pk", "signed_date")) == signed
-    assert "Nothing changed" in out
-    assert "3 row(s) describe agreements already seen on a list newer than 2025-06-01" in err
-    assert f"{len(rows) - 3} agreement(s) not on this list were seen on a list newer than 2025-06-01" in err
+    assert "Kept as an older list: the participating list of 2025-07-18 is newer" in out
+    older = ListSnapshot.objects.get(list_date=datetime.date(2025, 6, 1))
+    assert not older.applied and not older.changes.exists()
 
 
 def test_pending_list_is_pending_and_never_closes_participating_agreements(tmp_path, counties_of):
@@ -353,7 +353,7 @@ def test_bad_287g_rows_are_reported_and_good_rows_still_load(tmp_path, counties_
     out, err = run("import_287g", path)
     assert f"{path}:2: support_type 'Something Else' is not" in err
     assert f"{path}:3: agency is blank" in err
-    assert f"{path}:4: signed date '7/72025' is not a date; agreement imported without a signed date" in err
+    assert f"{path}:4: signed date '7/72025' read as 2025-07-07 (a slash left out)" in err
     assert (
         f"{path}:6: {rows[3]['agency']} ({rows[3]['support_type']}) is listed twice; the row at line 5 was kept" in err
     )
@@ -364,5 +364,5 @@ def test_bad_287g_rows_are_reported_and_good_rows_still_load(tmp_path, counties_
 def test_287g_missing_column_is_a_clear_error(tmp_path, states):
     path = tmp_path / "list.csv"
     path.write_text("state,agency,county\nTEXAS,Some Police Department,#N/A\n")
-    with pytest.raises(CommandError, match=r"missing column\(s\) agency_type, support_type"):
+    with pytest.raises(CommandError, match=r"missing column\(s\) TYPE, SUPPORT TYPE"):
         run("import_287g", path)

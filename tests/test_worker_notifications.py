@@ -47,7 +47,8 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 BROKER_DBS = {
     "test_worker_killed_mid_batch_loses_no_email_and_sends_none_twice": 6,
     "test_schedule_firing_twice_at_once_on_two_workers_sends_each_digest_once": 7,
-    "test_a_worker_reads_an_uploaded_documents_text_out_of_the_request": 8,
+    "test_a_287g_alert_is_sent_by_a_real_worker_once_as_html_in_english_and_spanish": 8,
+    "test_a_worker_reads_an_uploaded_documents_text_out_of_the_request": 9,
 }
 MAIL_DELAY = 0.25
 STALE_SECONDS = 3
@@ -280,6 +281,56 @@ def test_schedule_firing_twice_at_once_on_two_workers_sends_each_digest_once(wor
     logs = workers.logs()
     dispatches = [line for line in logs.splitlines() if "send_digests[" in line and "succeeded" in line]
     assert len(dispatches) == 2, logs
+
+
+def test_a_287g_alert_is_sent_by_a_real_worker_once_as_html_in_english_and_spanish(
+    workers, broker_url, counties_of, tmp_path, monkeypatch
+):
+    from campaigns import services
+    from campaigns.models import Goal
+    from jurisdictions.models import Jurisdiction
+    from tests.importer_fixtures import PARTICIPATING_XLSX, run, sheet_rows, write_sheet
+
+    counties_of("AL")
+    header, rows = sheet_rows(PARTICIPATING_XLSX)
+    alabama = [row for row in rows if row[0][0] == "ALABAMA"]
+    run("import_287g", write_sheet(tmp_path / "participatingAgencies07182025pm.xlsx", header, alabama))
+    lead, organizer = f.UserFactory(role=roles.STAFF), f.UserFactory(role=roles.ORGANIZER)
+    Profile.objects.create(user=lead, language="en")
+    Profile.objects.create(user=organizer, language="es")
+    services.campaign_create(
+        user=lead,
+        name="End 287(g) in Cherokee County",
+        jurisdiction=Jurisdiction.objects.get(name="Cherokee County", state__postal="AL"),
+        goal=Goal.END_287G,
+        lead=lead,
+        organizers=[organizer],
+    )
+
+    def queue(batch):  # as the app queues on its own broker, here on the workers'
+        with tasks.send_deliveries.app.connection_for_write(broker_url) as conn:
+            tasks.send_deliveries.apply_async((batch,), connection=conn)
+
+    monkeypatch.setattr("campaigns.signals._queue", queue)
+    worker = workers.start("alerts")
+    workers.wait_ready(worker)
+    later = [row for row in alabama if row[1][0] != "Cherokee County Sheriff's Office"]
+    run("import_287g", write_sheet(tmp_path / "participatingAgencies07252025pm.xlsx", header, later), "--force")
+
+    assert wait_for(lambda: len(sent_messages(workers.mail)) >= 2, timeout=45), workers.logs()
+    assert wait_for(lambda: not EmailDelivery.objects.filter(status="pending").exists(), timeout=10)
+    time.sleep(4 * MAIL_DELAY)
+    html = {}
+    for path in sorted(workers.mail.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes())
+        (part,) = [p for p in message.walk() if p.get_content_type() == "text/html"]
+        html[message["To"]] = part.get_payload(decode=True).decode()
+    assert sorted(html) == sorted([lead.email, organizer.email])
+    assert "Agreement ended" in html[lead.email] and "Cherokee County Sheriff&#x27;s Office" in html[lead.email]
+    assert '<html lang="en">' in html[lead.email]
+    assert "Acuerdo terminado" in html[organizer.email] and '<html lang="es">' in html[organizer.email]
+    assert "La lista de ICE del 25 de julio de 2025" in html[organizer.email]
+    assert EmailDelivery.objects.filter(kind="ice287g", status="sent").count() == 2
 
 
 def test_a_worker_reads_an_uploaded_documents_text_out_of_the_request(workers):

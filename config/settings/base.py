@@ -277,6 +277,21 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# ICE's 287(g) lists fetched on a schedule (jurisdictions.tasks.fetch_ice_287g_lists): off unless a URL is
+# set. Each URL is downloaded, checked to be a spreadsheet and imported as import_287g would; a refusal
+# (not a spreadsheet, a list that would end too many agreements, a failed download) is emailed to staff.
+ICE_287G_PARTICIPATING_URL = env("ICE_287G_PARTICIPATING_URL", default="")
+ICE_287G_PENDING_URL = env("ICE_287G_PENDING_URL", default="")
+ICE_287G_FETCH_MINUTE = env.int("ICE_287G_FETCH_MINUTE", default=20)  # past each hour
+ICE_287G_FETCH_MAX_BYTES = env.int("ICE_287G_FETCH_MAX_BYTES", default=20 * 1024 * 1024)
+ICE_287G_MAX_CLOSING = env.float("ICE_287G_MAX_CLOSING", default=20.0)  # percent, as import_287g --max-closing
+if ICE_287G_PARTICIPATING_URL or ICE_287G_PENDING_URL:
+    CELERY_BEAT_SCHEDULE["fetch-ice-287g"] = {
+        "task": "jurisdictions.tasks.fetch_ice_287g_lists",
+        "schedule": crontab(minute=ICE_287G_FETCH_MINUTE),
+        "options": {"expires": 55 * 60},
+    }
+
 # Reminders and digests (campaigns.notifications).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in emails are absolute
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -24,6 +24,7 @@ from jurisdictions.models import (
     Agency,
     Agreement287g,
     Dimension,
+    FederalDesignation,
     Jurisdiction,
     PolicyRecord,
     PolicyValue,
@@ -116,6 +117,12 @@ def _imports(data):
                 data / "fbi_cde_law_enforcement_employees_agencies.csv",
             ],
             lambda: Agency.objects.filter(sources__contains="fbi-cde").exists(),
+        ),
+        (
+            "federal sanctuary-jurisdiction list",
+            "import_doj_list",
+            [data / "doj_sanctuary_jurisdiction_list_2025-08-05.csv"],
+            lambda: FederalDesignation.objects.exists(),
         ),
     ]
 
