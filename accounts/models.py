@@ -1,10 +1,12 @@
 """People: each user's profile (time zone, language, what email they want). Roles are Django groups (core.roles)."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history import register
 
 from core.models import ChoiceLabelsMixin
 
@@ -85,3 +87,14 @@ class Profile(ChoiceLabelsMixin, models.Model):
             if 0 <= day <= MAX_LEAD_DAYS:
                 days.add(day)
         return sorted(days, reverse=True)
+
+
+# Every change to a user and to their roles (group membership) is kept: who made it, when, old and new
+# values. The password hash and the sign-in time are left out of the copies.
+register(
+    User,
+    app="accounts",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=["groups"],
+    verbose_name=_("historical user"),
+)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Migration 0003 names these defaults of the notification settings, now accounts.Profile's.
 from accounts.models import default_lead_days, default_time_zone  # noqa: F401
@@ -83,6 +84,8 @@ class Campaign(ChoiceLabelsMixin, models.Model):
     user_is_lead: bool
     user_can_see_confidential: bool
 
+    history = HistoricalRecords(excluded_fields=["last_activity_at", "updated_at"])
+
     class Meta:
         ordering = ["-last_activity_at", "pk"]
         verbose_name = _("campaign")
@@ -137,6 +140,8 @@ class Membership(ChoiceLabelsMixin, models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-role", "user__username"]
@@ -207,6 +212,8 @@ class Target(ChoiceLabelsMixin, models.Model):
     stance_changed_at = models.DateTimeField(_("stance changed"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-votes", "name", "pk"]
@@ -283,6 +290,8 @@ class QuestionSet(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("question set")
@@ -303,6 +312,8 @@ class Question(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     good_answer_es = models.TextField(_("a good answer sounds like (Spanish)"), blank=True)
     evasive_answer = models.TextField(_("an evasive answer sounds like"), blank=True)
     evasive_answer_es = models.TextField(_("an evasive answer sounds like (Spanish)"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -358,6 +369,8 @@ class Meeting(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["draft_data", "updated_at"])
+
     class Meta:
         ordering = ["-held_at", "-pk"]
         verbose_name = _("meeting")
@@ -402,6 +415,8 @@ class Answer(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     assessment = models.CharField(
         _("assessment"), max_length=16, choices=Assessment.choices, default=Assessment.NOT_ASKED
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -460,6 +475,8 @@ class RecordsRequest(ChoiceLabelsMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -566,6 +583,8 @@ class Deadline(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # When it was last saved: the calendar feed's LAST-MODIFIED.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["due_date", "due_time", "pk"]
@@ -724,6 +743,8 @@ class Letter(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("letter")
@@ -779,6 +800,8 @@ class Assignment(ChoiceLabelsMixin, models.Model):
         verbose_name=_("withdrawn by"),
     )
     withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-assigned_at", "-pk"]

@@ -1,0 +1,299 @@
+"""Who changed what: the trail django-simple-history keeps of every change to a record, and how it is read.
+
+Each historical row carries who made the change (``history_user``), when, and where it came from in
+``history_change_reason``: ``web``, ``api`` or ``admin`` for a request (from its path), the command and its
+file for an import (``import_287g ice_287g.xlsx``, set with ``change_source``), ``system`` otherwise.
+
+``history_entries`` turns historical rows into what a History panel shows: each change with its fields'
+old and new values (``diff_against``), choice labels and the names of related rows, read in one query per
+related table whatever the number of rows; fields the reader may not see are marked hidden, never shown.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_m2m_reverse_field_name
+
+WEB, API, ADMIN, SYSTEM = "web", "api", "admin", "system"
+
+SOURCE_LABELS = {WEB: _("web"), API: _("API"), ADMIN: _("admin"), SYSTEM: _("system")}
+
+_source: ContextVar[str | None] = ContextVar("history_source", default=None)
+
+
+@contextmanager
+def change_source(source: str) -> Iterator[None]:
+    """Every change saved inside the block is recorded as coming from `source` (an import and its file)."""
+    token = _source.set(source[:100])
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def current_source() -> str:
+    explicit = _source.get()
+    if explicit:
+        return explicit
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return SYSTEM
+    path = request.path_info
+    if path.startswith("/api/"):
+        return API
+    if path.startswith("/admin/"):
+        return ADMIN
+    return WEB
+
+
+def fill_source(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    """pre_create_historical_record: a row with no stated source gets the current one."""
+    if not history_instance.history_change_reason:
+        history_instance.history_change_reason = current_source()
+
+
+def source_label(source: str | None) -> str:
+    if not source:
+        return str(SOURCE_LABELS[SYSTEM])
+    return str(SOURCE_LABELS.get(source, source))
+
+
+@dataclass
+class Change:
+    field: str
+    old: str = ""
+    new: str = ""
+    hidden: bool = False
+
+
+@dataclass
+class Entry:
+    record: Any
+    kind: str
+    kind_label: str
+    title: str
+    action: str
+    when: datetime
+    user: Any
+    source: str
+    changes: list[Change] = field(default_factory=list)
+
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+# The field of each kind of record that names it in a history list.
+TITLE_FIELDS = {
+    "campaign": "name",
+    "membership": "user",
+    "target": "name",
+    "meeting": "held_at",
+    "answer": "question_text",
+    "deadline": "title",
+    "letter": "subject",
+    "recordsrequest": "subject",
+    "assignment": "resource",
+    "resource": "title",
+    "questionset": "name",
+    "question": "text",
+    "policyrecord": "dimension",
+    "agreement287g": "agency",
+    "official": "name",
+    "statelaw": "title",
+    "user": "username",
+}
+
+
+def _fields_of(record: Any) -> dict[str, models.Field]:
+    return {f.name: f for f in record.tracked_fields}
+
+
+def _related_keys(records: Iterable[Any]) -> dict[type[models.Model], set[Any]]:
+    keys: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for record in records:
+        for f in record.tracked_fields:
+            if f.is_relation and f.many_to_one:
+                value = getattr(record, f.attname)
+                if value is not None:
+                    keys[f.related_model].add(value)
+    return keys
+
+
+def _user_label(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def related_labels(records: Iterable[Any]) -> dict[tuple[type[models.Model], Any], str]:
+    """The names of every row the records point at: one query per related table."""
+    labels: dict[tuple[type[models.Model], Any], str] = {}
+    for model, pks in _related_keys(records).items():
+        qs = model._base_manager.filter(pk__in=pks).select_related()
+        for obj in qs:
+            label = _user_label(obj) if hasattr(obj, "get_username") else str(obj)
+            labels[(model, obj.pk)] = label
+    return labels
+
+
+def _format(f: models.Field, value: Any, labels: dict[tuple[type[models.Model], Any], str]) -> str:
+    if value is None or value == "":
+        return ""
+    if f.is_relation and f.many_to_one:
+        return labels.get((f.related_model, value), f"#{value}")
+    if f.choices:
+        choices = dict(f.flatchoices)
+        if isinstance(value, list):
+            return ", ".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):
+        return date_format(value, "DATETIME_FORMAT")
+    if hasattr(value, "isoformat"):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return str(value)
+
+
+def _m2m_value(values: Iterable[Any], labels: dict[Any, str]) -> str:
+    return ", ".join(sorted(labels.get(v, f"#{v}") for v in values))
+
+
+def history_entries(
+    records: Iterable[Any],
+    previous: dict[Any, Any],
+    *,
+    hidden: Callable[[Any], set[str]] = lambda record: set(),
+    skip_fields: Iterable[str] = ("id",),
+    m2m_labels: dict[Any, str] | None = None,
+) -> list[Entry]:
+    """Entries for `records` (historical rows, newest first); `previous` maps a row's history_id to the row
+    before it for the same record (missing for the first). `hidden(record)` names the fields the reader may
+    not see: their change is listed, its values are not."""
+    records = list(records)
+    labels = related_labels([*records, *previous.values()])
+    skip = set(skip_fields)
+    entries = []
+    for record in records:
+        fields = _fields_of(record)
+        hide = hidden(record)
+        before = previous.get(record.history_id)
+        changes = []
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before, excluded_fields=skip)
+            for change in delta.changes:
+                f = fields.get(change.field)
+                if f is None:
+                    # A many-to-many field: the lists of related rows.
+                    m2m = record.instance_type._meta.get_field(change.field)
+                    other = get_m2m_reverse_field_name(m2m)
+                    old = _m2m_value((row[other] for row in change.old), m2m_labels or {})
+                    new = _m2m_value((row[other] for row in change.new), m2m_labels or {})
+                    name = str(m2m.verbose_name)
+                    changes.append(Change(name, old, new))
+                    continue
+                name = str(f.verbose_name)
+                if change.field in hide:
+                    changes.append(Change(name, hidden=True))
+                else:
+                    changes.append(Change(name, _format(f, change.old, labels), _format(f, change.new, labels)))
+        elif record.history_type in ("+", "-") or before is None:
+            for name, f in fields.items():
+                if name in skip or not f.editable:
+                    continue
+                value = getattr(record, f.attname)
+                if value is None or value == "" or value == [] or value == {}:
+                    continue
+                if name in hide:
+                    changes.append(Change(str(f.verbose_name), hidden=True))
+                    continue
+                shown = _format(f, value, labels)
+                if record.history_type == "-":
+                    changes.append(Change(str(f.verbose_name), old=shown))
+                else:
+                    changes.append(Change(str(f.verbose_name), new=shown))
+        meta = record.instance_type._meta
+        title_field = fields.get(TITLE_FIELDS.get(meta.model_name, ""), None)
+        title = _format(title_field, getattr(record, title_field.attname), labels) if title_field else ""
+        entries.append(
+            Entry(
+                record=record,
+                kind=meta.model_name,
+                kind_label=str(meta.verbose_name),
+                title=title[:80],
+                action=str(ACTIONS.get(record.history_type, record.history_type)),
+                when=record.history_date,
+                user=record.history_user,
+                source=source_label(record.history_change_reason),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def previous_records(history_model: type[models.Model], records: Iterable[Any]) -> dict[Any, Any]:
+    """The row before each of `records` for the same object, in two queries whatever their number."""
+    records = list(records)
+    if not records:
+        return {}
+    pk_name = history_model.instance_type._meta.pk.attname  # type: ignore[attr-defined]
+    before = (
+        history_model._default_manager.filter(
+            **{pk_name: OuterRef(pk_name)},
+            history_date__lte=OuterRef("history_date"),
+            history_id__lt=OuterRef("history_id"),
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    ids = dict(
+        history_model._default_manager.filter(history_id__in=[r.history_id for r in records])
+        .annotate(before_id=Subquery(before))
+        .values_list("history_id", "before_id")
+    )
+    rows = history_model._default_manager.in_bulk([pk for pk in ids.values() if pk is not None])
+    return {history_id: rows[before_id] for history_id, before_id in ids.items() if before_id in rows}
+
+
+PANEL_SIZE = 10
+
+
+def record_history(
+    obj: models.Model, *, hidden: Callable[[Any], set[str]] = lambda record: set(), size: int = PANEL_SIZE
+) -> list[Entry]:
+    """The latest changes to one record, newest first, for its page's History panel."""
+    rows = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: size + 1])  # type: ignore[attr-defined]
+    previous = {newer.history_id: older for newer, older in zip(rows, rows[1:], strict=False)}
+    return history_entries(rows[:size], previous, hidden=hidden)
+
+
+def is_tracked(model: type[models.Model]) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def bulk_create_tracked(objs: list[Any], model: type[models.Model], *, batch_size: int = 500) -> list[Any]:
+    """bulk_create that keeps each new row's history (with the current source) when the model has one."""
+    if not is_tracked(model):
+        return model._default_manager.bulk_create(objs, batch_size=batch_size)
+    return bulk_create_with_history(objs, model, batch_size=batch_size, default_change_reason=current_source())
+
+
+def bulk_update_tracked(
+    objs: list[Any], model: type[models.Model], fields: list[str], *, batch_size: int = 500, manager: Any = None
+) -> int:
+    """bulk_update that keeps each row's history (with the current source) when the model has one."""
+    manager = manager or model._default_manager
+    if not is_tracked(model):
+        return manager.bulk_update(objs, fields, batch_size=batch_size)
+    return bulk_update_with_history(
+        objs, model, fields, batch_size=batch_size, manager=manager, default_change_reason=current_source()
+    )
