@@ -19,6 +19,7 @@ from .filters import DEFAULT_SORT, SORTS, CampaignFilter
 from .forms import CampaignForm, DeadlineForm, MemberForm, StageForm, StanceForm, TargetForm
 from .models import Campaign, Deadline, Membership, Target
 from .selectors_assignments import assignments_for_campaign
+from .selectors_history import record_history_for
 from .timezones import in_user_time_zone
 
 PAGE_SIZE = 25
@@ -114,6 +115,7 @@ def campaign_detail(request, pk):
         "assignments": assignments,
         "new_count": sum(1 for assignment in assignments if assignment.is_new),
         "can_assign": is_staff_member(request.user),
+        "history": record_history_for(request.user, campaign, campaign),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 
@@ -320,7 +322,13 @@ def deadline_edit(request, pk, deadline_pk):
         else:
             messages.success(request, _("Deadline saved."))
             return redirect(campaign)
-    return render(request, "campaigns/deadline_form.html", {"form": form, "campaign": campaign, "deadline": deadline})
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "deadline": deadline,
+        "history": record_history_for(request.user, campaign, deadline),
+    }
+    return render(request, "campaigns/deadline_form.html", context)
 
 
 DEADLINE_ACTIONS = {

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from simple_history.models import HistoricalRecords, ModelChange
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_m2m_reverse_field_name
 
 WEB, API, ADMIN, SYSTEM = "web", "api", "admin", "system"
@@ -190,7 +191,13 @@ def history_entries(
         changes = []
         if before is not None and record.history_type == "~":
             delta = record.diff_against(before, excluded_fields=skip)
-            for change in delta.changes:
+            # diff_against compares the fields a form edits; the others (a withdrawal by an import) as well.
+            unedited = [
+                ModelChange(name, getattr(before, f.attname), getattr(record, f.attname))
+                for name, f in fields.items()
+                if not f.editable and name not in skip and getattr(before, f.attname) != getattr(record, f.attname)
+            ]
+            for change in [*delta.changes, *unedited]:
                 f = fields.get(change.field)
                 if f is None:
                     # A many-to-many field: the lists of related rows.
@@ -297,3 +304,40 @@ def bulk_update_tracked(
     return bulk_update_with_history(
         objs, model, fields, batch_size=batch_size, manager=manager, default_change_reason=current_source()
     )
+
+
+def history_page(
+    querysets: dict[str, QuerySet[Any]],
+    *,
+    page_number: Any = 1,
+    per_page: int = 50,
+    hidden: Callable[[Any], set[str]] = lambda record: set(),
+) -> tuple[Page, list[Entry]]:
+    """One page of the changes in several kinds of history (kind -> a historical model's rows), newest first.
+
+    The page's keys come from one UNION, then each kind on the page costs a fixed number of queries (its
+    rows, the rows before them, the names they point at), whatever the number of rows.
+    """
+    keys = [
+        qs.order_by()
+        .annotate(history_kind=Value(kind, output_field=CharField()))
+        .values_list("history_kind", "history_id", "history_date")
+        for kind, qs in querysets.items()
+    ]
+    if not keys:
+        page = Paginator([], per_page).get_page(page_number)
+        return page, []
+    union = keys[0] if len(keys) == 1 else keys[0].union(*keys[1:], all=True)
+    page = Paginator(union.order_by("-history_date", "-history_id"), per_page).get_page(page_number)
+    keys_on_page = list(page.object_list)
+    by_kind: dict[str, list[Any]] = {}
+    for kind, history_id, _when in keys_on_page:
+        by_kind.setdefault(kind, []).append(history_id)
+    entries: dict[tuple[str, Any], Entry] = {}
+    for kind, ids in by_kind.items():
+        history_model = querysets[kind].model
+        rows = list(history_model._default_manager.filter(history_id__in=ids).select_related("history_user"))
+        rows.sort(key=lambda row: (row.history_date, row.history_id), reverse=True)
+        for entry in history_entries(rows, previous_records(history_model, rows), hidden=hidden):
+            entries[(kind, entry.record.history_id)] = entry
+    return page, [entries[(kind, hid)] for kind, hid, _when in keys_on_page if (kind, hid) in entries]

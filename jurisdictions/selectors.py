@@ -20,6 +20,9 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
+from core.history import PANEL_SIZE, Entry, history_page, record_history
+from core.types import AnyUser
+
 from .models import (
     DIMENSION_VALUES,
     Agency,
@@ -395,3 +398,23 @@ def upcoming_elections(
         .filter(agency__jurisdiction__in=jurisdictions)
         .order_by("next_election", "agency__jurisdiction__name", "office", "district", "name", "pk")
     )
+
+
+def jurisdiction_changes(jurisdiction: Jurisdiction, user: AnyUser) -> list[Entry]:
+    """The county page's History panel: changes to its policy records and 287(g) agreements, newest first.
+    For signed-in readers only: it names who made each change."""
+    if not user.is_authenticated:
+        return []
+    querysets = {
+        "policyrecord": PolicyRecord.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
+        "agreement287g": Agreement287g.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
+    }
+    _page, entries = history_page(querysets, per_page=PANEL_SIZE)
+    return entries
+
+
+def official_changes(official: Official, user: AnyUser) -> list[Entry]:
+    """An official's History panel, for signed-in readers only."""
+    if not user.is_authenticated:
+        return []
+    return record_history(official)

@@ -168,6 +168,7 @@ def jurisdiction_detail(request, pk):
         "can_edit": is_staff_member(user),
         # Who entered a record, and the campaigns here, are for signed-in readers only.
         "signed_in": user.is_authenticated,
+        "changes": selectors.jurisdiction_changes(jurisdiction, user),
     }
     return render(request, "jurisdictions/detail.html", context)
 
