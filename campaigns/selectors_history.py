@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
-from core.history import PANEL_SIZE, Entry, history_page, record_history
+from core.history import Entry, history_page, recent_history, record_history
 from core.roles import ADMIN, STAFF
 from core.types import AnyUser
 
@@ -106,19 +106,17 @@ def record_history_for(user: AnyUser, campaign: Campaign, obj: Any) -> list[Entr
 
 def meeting_history(user: AnyUser, campaign: Campaign, meeting: Meeting) -> list[Entry]:
     """The History panel of a meeting: its own changes and its answers'."""
-    querysets = {
-        "meeting": Meeting.history.model.objects.filter(id=meeting.pk),  # type: ignore[attr-defined]
-        "answer": Answer.history.model.objects.filter(meeting_id=meeting.pk),  # type: ignore[attr-defined]
-    }
-    _page, entries = campaign_history_page(campaign, user=user, querysets=querysets, per_page=PANEL_SIZE)
-    return entries
+    histories = [
+        Meeting.history.model.objects.filter(id=meeting.pk),  # type: ignore[attr-defined]
+        Answer.history.model.objects.filter(meeting_id=meeting.pk),  # type: ignore[attr-defined]
+    ]
+    return recent_history(histories, hidden=hidden_fields_for(user, campaign))
 
 
 def question_set_history(question_set: QuestionSet) -> list[Entry]:
     """The History panel of a question set: its own changes and its questions'."""
-    querysets = {
-        "questionset": QuestionSet.history.model.objects.filter(id=question_set.pk),  # type: ignore[attr-defined]
-        "question": Question.history.model.objects.filter(question_set_id=question_set.pk),  # type: ignore[attr-defined]
-    }
-    _page, entries = history_page(querysets, per_page=PANEL_SIZE)
-    return entries
+    histories = [
+        QuestionSet.history.model.objects.filter(id=question_set.pk),  # type: ignore[attr-defined]
+        Question.history.model.objects.filter(question_set_id=question_set.pk),  # type: ignore[attr-defined]
+    ]
+    return recent_history(histories)

@@ -19,11 +19,13 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Lag
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords, ModelChange
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_m2m_reverse_field_name
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 WEB, API, ADMIN, SYSTEM = "web", "api", "admin", "system"
 
@@ -92,6 +94,20 @@ class Entry:
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
+# Fields left out of a history list: the record they belong to (the page is about it) and, for an answer,
+# the question as the set now words it (the answer keeps the question as it was asked).
+SKIPPED_FIELDS = {
+    "membership": ("campaign",),
+    "target": ("campaign",),
+    "meeting": ("campaign",),
+    "answer": ("meeting", "question"),
+    "deadline": ("campaign",),
+    "letter": ("campaign",),
+    "recordsrequest": ("campaign",),
+    "assignment": ("campaign",),
+    "question": ("question_set",),
+}
+
 # The field of each kind of record that names it in a history list.
 TITLE_FIELDS = {
     "campaign": "name",
@@ -118,29 +134,48 @@ def _fields_of(record: Any) -> dict[str, models.Field]:
     return {f.name: f for f in record.tracked_fields}
 
 
-def _related_keys(records: Iterable[Any]) -> dict[type[models.Model], set[Any]]:
-    keys: dict[type[models.Model], set[Any]] = defaultdict(set)
-    for record in records:
-        for f in record.tracked_fields:
-            if f.is_relation and f.many_to_one:
-                value = getattr(record, f.attname)
-                if value is not None:
-                    keys[f.related_model].add(value)
-    return keys
+def _foreign_keys(history_model: type[models.Model]) -> list[str]:
+    """The kept foreign keys of a historical model: read with its rows (select_related) to name what they
+    point at without a query of their own."""
+    return [f.name for f in history_model.tracked_fields if f.many_to_one]  # type: ignore[attr-defined]
 
 
-def _user_label(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+def _label(obj: Any) -> str:
+    """A related row's name from its own columns alone (never a query)."""
+    if hasattr(obj, "get_username"):
+        return obj.get_full_name() or obj.get_username()
+    for name in ("name", "title", "subject", "law_name", "text", "question_text"):
+        value = getattr(obj, name, None)
+        if isinstance(value, str) and value:
+            return value[:80]
+    if hasattr(obj, "held_at"):
+        return f"{obj.get_kind_display()} {date_format(obj.held_at, 'DATE_FORMAT')}"
+    if hasattr(obj, "get_model_display"):
+        return obj.get_model_display()
+    return f"#{obj.pk}"
 
 
 def related_labels(records: Iterable[Any]) -> dict[tuple[type[models.Model], Any], str]:
-    """The names of every row the records point at: one query per related table."""
+    """The names of the rows the records point at: from the rows read with them, and for any other
+    (an old value of a changed link) one query per related table."""
     labels: dict[tuple[type[models.Model], Any], str] = {}
-    for model, pks in _related_keys(records).items():
-        qs = model._base_manager.filter(pk__in=pks).select_related()
-        for obj in qs:
-            label = _user_label(obj) if hasattr(obj, "get_username") else str(obj)
-            labels[(model, obj.pk)] = label
+    missing: dict[type[models.Model], set[Any]] = defaultdict(set)
+    records = list(records)
+    for record in records:
+        for f in record.tracked_fields:
+            if not f.many_to_one:
+                continue
+            cached = record._state.fields_cache.get(f.name)
+            if cached is not None:
+                labels[(f.related_model, cached.pk)] = _label(cached)
+    for record in records:
+        for f in record.tracked_fields:
+            value = getattr(record, f.attname) if f.many_to_one else None
+            if value is not None and (f.related_model, value) not in labels:
+                missing[f.related_model].add(value)
+    for model, pks in missing.items():
+        for obj in model._base_manager.filter(pk__in=pks):
+            labels[(model, obj.pk)] = _label(obj)
     return labels
 
 
@@ -157,16 +192,12 @@ def _format(f: models.Field, value: Any, labels: dict[tuple[type[models.Model], 
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, datetime):
-        return date_format(value, "DATETIME_FORMAT")
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
     if hasattr(value, "isoformat"):
-        return date_format(value, "DATE_FORMAT")
+        return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, models.fields.files.FieldFile):
         return value.name or ""
     return str(value)
-
-
-def _m2m_value(values: Iterable[Any], labels: dict[Any, str]) -> str:
-    return ", ".join(sorted(labels.get(v, f"#{v}") for v in values))
 
 
 def history_entries(
@@ -174,40 +205,30 @@ def history_entries(
     previous: dict[Any, Any],
     *,
     hidden: Callable[[Any], set[str]] = lambda record: set(),
-    skip_fields: Iterable[str] = ("id",),
-    m2m_labels: dict[Any, str] | None = None,
 ) -> list[Entry]:
     """Entries for `records` (historical rows, newest first); `previous` maps a row's history_id to the row
     before it for the same record (missing for the first). `hidden(record)` names the fields the reader may
     not see: their change is listed, its values are not."""
     records = list(records)
     labels = related_labels([*records, *previous.values()])
-    skip = set(skip_fields)
     entries = []
     for record in records:
         fields = _fields_of(record)
+        skip = {"id", *SKIPPED_FIELDS.get(record.instance_type._meta.model_name, ())}
         hide = hidden(record)
         before = previous.get(record.history_id)
         changes = []
         if before is not None and record.history_type == "~":
-            delta = record.diff_against(before, excluded_fields=skip)
             # diff_against compares the fields a form edits; the others (a withdrawal by an import) as well.
+            m2m = [f.name for f in getattr(record, "_history_m2m_fields", ())]
+            delta = record.diff_against(before, excluded_fields=[*skip, *m2m])
             unedited = [
                 ModelChange(name, getattr(before, f.attname), getattr(record, f.attname))
                 for name, f in fields.items()
                 if not f.editable and name not in skip and getattr(before, f.attname) != getattr(record, f.attname)
             ]
             for change in [*delta.changes, *unedited]:
-                f = fields.get(change.field)
-                if f is None:
-                    # A many-to-many field: the lists of related rows.
-                    m2m = record.instance_type._meta.get_field(change.field)
-                    other = get_m2m_reverse_field_name(m2m)
-                    old = _m2m_value((row[other] for row in change.old), m2m_labels or {})
-                    new = _m2m_value((row[other] for row in change.new), m2m_labels or {})
-                    name = str(m2m.verbose_name)
-                    changes.append(Change(name, old, new))
-                    continue
+                f = fields[change.field]
                 name = str(f.verbose_name)
                 if change.field in hide:
                     changes.append(Change(name, hidden=True))
@@ -267,20 +288,61 @@ def previous_records(history_model: type[models.Model], records: Iterable[Any]) 
         .annotate(before_id=Subquery(before))
         .values_list("history_id", "before_id")
     )
-    rows = history_model._default_manager.in_bulk([pk for pk in ids.values() if pk is not None])
+    rows = (
+        history_model._default_manager.select_related(*_foreign_keys(history_model))
+        .filter(history_id__in=[pk for pk in ids.values() if pk is not None])
+        .in_bulk()
+    )
     return {history_id: rows[before_id] for history_id, before_id in ids.items() if before_id in rows}
 
 
 PANEL_SIZE = 10
 
 
+def latest_changes(queryset: QuerySet[Any], *, size: int = PANEL_SIZE) -> tuple[list[Any], dict[Any, Any]]:
+    """The latest `size` rows of a history, each with the row before it, in one query: the earlier values
+    come from window functions (LAG) over each record's rows, what the rows point at from joins."""
+    history_model = queryset.model
+    fields = list(history_model.tracked_fields)  # type: ignore[attr-defined]
+    pk_name = history_model.instance_type._meta.pk.attname  # type: ignore[attr-defined]
+
+    def lag(name: str) -> Window:
+        return Window(Lag(name), partition_by=[F(pk_name)], order_by=[F("history_date").asc(), F("history_id").asc()])
+
+    rows = list(
+        queryset.select_related("history_user", *_foreign_keys(history_model))
+        .annotate(before_history_id=lag("history_id"), **{f"before__{f.attname}": lag(f.attname) for f in fields})
+        .order_by("-history_date", "-history_id")[:size]
+    )
+    previous = {}
+    for row in rows:
+        if row.before_history_id is not None:
+            values = {f.attname: getattr(row, f"before__{f.attname}") for f in fields}
+            previous[row.history_id] = history_model(history_id=row.before_history_id, **values)
+    return rows, previous
+
+
+def recent_history(
+    querysets: Iterable[QuerySet[Any]],
+    *,
+    hidden: Callable[[Any], set[str]] = lambda record: set(),
+    size: int = PANEL_SIZE,
+) -> list[Entry]:
+    """A History panel: the latest changes in one or more histories (a record and its parts), newest
+    first, in one query per history whatever their length."""
+    entries = []
+    for queryset in querysets:
+        rows, previous = latest_changes(queryset, size=size)
+        entries.extend(history_entries(rows, previous, hidden=hidden))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:size]
+
+
 def record_history(
     obj: models.Model, *, hidden: Callable[[Any], set[str]] = lambda record: set(), size: int = PANEL_SIZE
 ) -> list[Entry]:
     """The latest changes to one record, newest first, for its page's History panel."""
-    rows = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: size + 1])  # type: ignore[attr-defined]
-    previous = {newer.history_id: older for newer, older in zip(rows, rows[1:], strict=False)}
-    return history_entries(rows[:size], previous, hidden=hidden)
+    return recent_history([obj.history.all()], hidden=hidden, size=size)  # type: ignore[attr-defined]
 
 
 def is_tracked(model: type[models.Model]) -> bool:
@@ -336,7 +398,11 @@ def history_page(
     entries: dict[tuple[str, Any], Entry] = {}
     for kind, ids in by_kind.items():
         history_model = querysets[kind].model
-        rows = list(history_model._default_manager.filter(history_id__in=ids).select_related("history_user"))
+        rows = list(
+            history_model._default_manager.filter(history_id__in=ids).select_related(
+                "history_user", *_foreign_keys(history_model)
+            )
+        )
         rows.sort(key=lambda row: (row.history_date, row.history_id), reverse=True)
         for entry in history_entries(rows, previous_records(history_model, rows), hidden=hidden):
             entries[(kind, entry.record.history_id)] = entry

@@ -20,7 +20,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from core.history import PANEL_SIZE, Entry, history_page, record_history
+from core.history import Entry, recent_history, record_history
 from core.types import AnyUser
 
 from .models import (
@@ -405,12 +405,11 @@ def jurisdiction_changes(jurisdiction: Jurisdiction, user: AnyUser) -> list[Entr
     For signed-in readers only: it names who made each change."""
     if not user.is_authenticated:
         return []
-    querysets = {
-        "policyrecord": PolicyRecord.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
-        "agreement287g": Agreement287g.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
-    }
-    _page, entries = history_page(querysets, per_page=PANEL_SIZE)
-    return entries
+    histories = [
+        PolicyRecord.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
+        Agreement287g.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
+    ]
+    return recent_history(histories)
 
 
 def official_changes(official: Official, user: AnyUser) -> list[Entry]:
