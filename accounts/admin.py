@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Profile
 
@@ -10,3 +13,11 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "user__last_name"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    """Django's user admin, with each user's history: every change to them and to their roles."""
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

@@ -270,6 +270,7 @@ def target_stances(request, pk, target_pk):
     }
     if request.headers.get("HX-Request"):
         return render(request, "campaigns/_stance_history.html", context)
+    context["history"] = record_history_for(request.user, campaign, target)
     return render(request, "campaigns/target_stances.html", context)
 
 

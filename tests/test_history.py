@@ -307,6 +307,17 @@ def test_record_pages_have_a_history_panel(client, campaign, organizer, staff):
         sent_on=timezone.localdate(),
     )
     resource = f.ResourceFactory()
+    target = services.target_add(
+        campaign=campaign,
+        user=staff,
+        official=f.OfficialFactory(
+            name="Supervisor Lee", agency=f.AgencyFactory(jurisdiction=campaign.jurisdiction, name="Alpha County Board")
+        ),
+    )
+    sample = f.ResourceFactory(kind="sample_letter", template_body="Dear {{ official }},\n\nStop.\n\n{{ sender }}")
+    letter = services.letter_create(
+        campaign=campaign, user=organizer, template=sample, recipients=[target], sender="Alpha Coalition"
+    )
     question_set = f.QuestionSetFactory()
     official = f.OfficialFactory()
     client.force_login(staff)
@@ -318,6 +329,9 @@ def test_record_pages_have_a_history_panel(client, campaign, organizer, staff):
         reverse("campaigns:question-set-detail", args=[question_set.pk]),
         reverse("jurisdictions:detail", args=[campaign.jurisdiction.pk]),
         reverse("jurisdictions:official", args=[official.pk]),
+        reverse("campaigns:target-stances", args=[campaign.pk, target.pk]),
+        reverse("campaigns:letter-detail", args=[campaign.pk, letter.pk]),
+        reverse("campaigns:meeting-detail", args=[campaign.pk, _meeting_with_a_changed_secret(campaign, staff).pk]),
     ]
     for path in pages:
         response = client.get(path)
@@ -357,3 +371,13 @@ def test_meeting_panel_shows_its_answers_changes(client, campaign, organizer, st
     client.force_login(organizer)
     page = client.get(reverse("campaigns:meeting-detail", args=[campaign.pk, meeting.pk])).content.decode()
     assert "Maybe." in page and "No, never." in page
+
+
+def test_admins_read_each_record_and_user_history_in_the_admin(client, admin, campaign, organizer):
+    client.force_login(admin)
+    with change_source("test"):
+        organizer.groups.add(roles_group(roles.STAFF))
+    assert client.get(reverse("admin:campaigns_campaign_history", args=[campaign.pk])).status_code == 200
+    page = client.get(reverse("admin:auth_user_history", args=[organizer.pk]))
+    assert page.status_code == 200
+    assert "test" in page.content.decode()

@@ -109,6 +109,10 @@ PERMISSIONS_POLICY_DISABLED = [
     "xr-spatial-tracking",
 ]
 
+# The record histories (django-simple-history, core.history) are a trail, not an undo: the admin shows them
+# but offers no revert, so every change still goes through the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
