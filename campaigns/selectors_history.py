@@ -34,7 +34,17 @@ from .models import (
 HISTORY_PAGE_SIZE = 50
 
 # The kinds of record under a campaign, in the order the filter offers them.
-HISTORY_MODELS = [Campaign, Membership, Target, Meeting, Answer, Deadline, Letter, RecordsRequest, Assignment]
+HISTORY_MODELS: list[Any] = [
+    Campaign,
+    Membership,
+    Target,
+    Meeting,
+    Answer,
+    Deadline,
+    Letter,
+    RecordsRequest,
+    Assignment,
+]
 HISTORY_KINDS = {model._meta.model_name: model for model in HISTORY_MODELS}
 
 # Fields kept in history that only some readers may see: a meeting's confidential notes.
@@ -46,11 +56,11 @@ def history_kind_choices() -> list[tuple[str, str]]:
 
 
 def _history_of(kind: str, campaign: Campaign) -> QuerySet[Any]:
-    history = HISTORY_KINDS[kind].history.model  # type: ignore[attr-defined]
+    history = HISTORY_KINDS[kind].history.model
     if kind == "campaign":
         return history.objects.filter(id=campaign.pk)
     if kind == "answer":
-        meeting_ids = Meeting.history.model.objects.filter(campaign_id=campaign.pk).values("id")  # type: ignore[attr-defined]
+        meeting_ids = Meeting.history.model.objects.filter(campaign_id=campaign.pk).values("id")
         return history.objects.filter(meeting_id__in=meeting_ids)
     return history.objects.filter(campaign_id=campaign.pk)
 
@@ -107,8 +117,8 @@ def record_history_for(user: AnyUser, campaign: Campaign, obj: Any) -> list[Entr
 def meeting_history(user: AnyUser, campaign: Campaign, meeting: Meeting) -> list[Entry]:
     """The History panel of a meeting: its own changes and its answers'."""
     histories = [
-        Meeting.history.model.objects.filter(id=meeting.pk),  # type: ignore[attr-defined]
-        Answer.history.model.objects.filter(meeting_id=meeting.pk),  # type: ignore[attr-defined]
+        Meeting.history.model.objects.filter(id=meeting.pk),
+        Answer.history.model.objects.filter(meeting_id=meeting.pk),
     ]
     return recent_history(histories, hidden=hidden_fields_for(user, campaign))
 
@@ -116,7 +126,7 @@ def meeting_history(user: AnyUser, campaign: Campaign, meeting: Meeting) -> list
 def question_set_history(question_set: QuestionSet) -> list[Entry]:
     """The History panel of a question set: its own changes and its questions'."""
     histories = [
-        QuestionSet.history.model.objects.filter(id=question_set.pk),  # type: ignore[attr-defined]
-        Question.history.model.objects.filter(question_set_id=question_set.pk),  # type: ignore[attr-defined]
+        QuestionSet.history.model.objects.filter(id=question_set.pk),
+        Question.history.model.objects.filter(question_set_id=question_set.pk),
     ]
     return recent_history(histories)

@@ -24,12 +24,18 @@ from django.db.models.functions import Lag
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords, ModelChange
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 WEB, API, ADMIN, SYSTEM = "web", "api", "admin", "system"
 
-SOURCE_LABELS = {WEB: _("web"), API: _("API"), ADMIN: _("admin"), SYSTEM: _("system")}
+SOURCE_LABELS = {
+    WEB: pgettext_lazy("where a change came from", "web"),
+    API: pgettext_lazy("where a change came from", "API"),
+    ADMIN: pgettext_lazy("where a change came from", "admin"),
+    SYSTEM: pgettext_lazy("where a change came from", "system"),
+}
 
 _source: ContextVar[str | None] = ContextVar("history_source", default=None)
 
@@ -92,7 +98,11 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
-ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+ACTIONS = {
+    "+": pgettext_lazy("a change in a record's history", "created"),
+    "~": pgettext_lazy("a change in a record's history", "changed"),
+    "-": pgettext_lazy("a change in a record's history", "deleted"),
+}
 
 # Fields left out of a history list: the record they belong to (the page is about it) and, for an answer,
 # the question as the set now words it (the answer keeps the question as it was asked).
@@ -130,14 +140,17 @@ TITLE_FIELDS = {
 }
 
 
+Labels = dict[tuple[Any, Any], str]
+
+
 def _fields_of(record: Any) -> dict[str, models.Field]:
     return {f.name: f for f in record.tracked_fields}
 
 
-def _foreign_keys(history_model: type[models.Model]) -> list[str]:
+def _foreign_keys(history_model: Any) -> list[str]:
     """The kept foreign keys of a historical model: read with its rows (select_related) to name what they
     point at without a query of their own."""
-    return [f.name for f in history_model.tracked_fields if f.many_to_one]  # type: ignore[attr-defined]
+    return [f.name for f in history_model.tracked_fields if f.many_to_one]
 
 
 def _label(obj: Any) -> str:
@@ -155,11 +168,11 @@ def _label(obj: Any) -> str:
     return f"#{obj.pk}"
 
 
-def related_labels(records: Iterable[Any]) -> dict[tuple[type[models.Model], Any], str]:
+def related_labels(records: Iterable[Any]) -> Labels:
     """The names of the rows the records point at: from the rows read with them, and for any other
     (an old value of a changed link) one query per related table."""
-    labels: dict[tuple[type[models.Model], Any], str] = {}
-    missing: dict[type[models.Model], set[Any]] = defaultdict(set)
+    labels: Labels = {}
+    missing: dict[Any, set[Any]] = defaultdict(set)
     records = list(records)
     for record in records:
         for f in record.tracked_fields:
@@ -179,7 +192,7 @@ def related_labels(records: Iterable[Any]) -> dict[tuple[type[models.Model], Any
     return labels
 
 
-def _format(f: models.Field, value: Any, labels: dict[tuple[type[models.Model], Any], str]) -> str:
+def _format(f: models.Field, value: Any, labels: Labels) -> str:
     if value is None or value == "":
         return ""
     if f.is_relation and f.many_to_one:
@@ -268,12 +281,12 @@ def history_entries(
     return entries
 
 
-def previous_records(history_model: type[models.Model], records: Iterable[Any]) -> dict[Any, Any]:
+def previous_records(history_model: Any, records: Iterable[Any]) -> dict[Any, Any]:
     """The row before each of `records` for the same object, in two queries whatever their number."""
     records = list(records)
     if not records:
         return {}
-    pk_name = history_model.instance_type._meta.pk.attname  # type: ignore[attr-defined]
+    pk_name = history_model.instance_type._meta.pk.attname
     before = (
         history_model._default_manager.filter(
             **{pk_name: OuterRef(pk_name)},
@@ -303,8 +316,8 @@ def latest_changes(queryset: QuerySet[Any], *, size: int = PANEL_SIZE) -> tuple[
     """The latest `size` rows of a history, each with the row before it, in one query: the earlier values
     come from window functions (LAG) over each record's rows, what the rows point at from joins."""
     history_model = queryset.model
-    fields = list(history_model.tracked_fields)  # type: ignore[attr-defined]
-    pk_name = history_model.instance_type._meta.pk.attname  # type: ignore[attr-defined]
+    fields = list(history_model.tracked_fields)
+    pk_name = history_model.instance_type._meta.pk.attname
 
     def lag(name: str) -> Window:
         return Window(Lag(name), partition_by=[F(pk_name)], order_by=[F("history_date").asc(), F("history_id").asc()])
@@ -339,10 +352,10 @@ def recent_history(
 
 
 def record_history(
-    obj: models.Model, *, hidden: Callable[[Any], set[str]] = lambda record: set(), size: int = PANEL_SIZE
+    obj: Any, *, hidden: Callable[[Any], set[str]] = lambda record: set(), size: int = PANEL_SIZE
 ) -> list[Entry]:
     """The latest changes to one record, newest first, for its page's History panel."""
-    return recent_history([obj.history.all()], hidden=hidden, size=size)  # type: ignore[attr-defined]
+    return recent_history([obj.history.all()], hidden=hidden, size=size)
 
 
 def is_tracked(model: type[models.Model]) -> bool:
@@ -387,8 +400,8 @@ def history_page(
         for kind, qs in querysets.items()
     ]
     if not keys:
-        page = Paginator([], per_page).get_page(page_number)
-        return page, []
+        empty: Page = Paginator([], per_page).get_page(page_number)
+        return empty, []
     union = keys[0] if len(keys) == 1 else keys[0].union(*keys[1:], all=True)
     page = Paginator(union.order_by("-history_date", "-history_id"), per_page).get_page(page_number)
     keys_on_page = list(page.object_list)

@@ -406,8 +406,8 @@ def jurisdiction_changes(jurisdiction: Jurisdiction, user: AnyUser) -> list[Entr
     if not user.is_authenticated:
         return []
     histories = [
-        PolicyRecord.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
-        Agreement287g.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),  # type: ignore[attr-defined]
+        PolicyRecord.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),
+        Agreement287g.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),
     ]
     return recent_history(histories)
 
