@@ -115,7 +115,6 @@ def campaign_detail(request, pk):
         "assignments": assignments,
         "new_count": sum(1 for assignment in assignments if assignment.is_new),
         "can_assign": is_staff_member(request.user),
-        "history": record_history_for(request.user, campaign, campaign),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

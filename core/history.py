@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value, Window
@@ -262,6 +263,9 @@ def history_entries(
                     changes.append(Change(str(f.verbose_name), old=shown))
                 else:
                     changes.append(Change(str(f.verbose_name), new=shown))
+        if record.history_type == "~" and before is not None and not changes:
+            # A save that changed nothing kept here (only an update time, say).
+            continue
         meta = record.instance_type._meta
         title_field = fields.get(TITLE_FIELDS.get(meta.model_name, ""), None)
         title = _format(title_field, getattr(record, title_field.attname), labels) if title_field else ""
@@ -420,3 +424,25 @@ def history_page(
         for entry in history_entries(rows, previous_records(history_model, rows), hidden=hidden):
             entries[(kind, entry.record.history_id)] = entry
     return page, [entries[(kind, hid)] for kind, hid, _when in keys_on_page if (kind, hid) in entries]
+
+
+def keep_history_of_update(model: Any, *, pks: Iterable[Any], user: Any = None) -> None:
+    """After a QuerySet.update() (a conditional write sends no signals): each updated row's new version goes
+    into its history, made by `user` (else the request's) from the current source."""
+    if not is_tracked(model):
+        return
+    rows = list(model._base_manager.filter(pk__in=list(pks)))
+    if rows:
+        model.history.bulk_history_create(rows, update=True, default_user=user, default_change_reason=current_source())
+
+
+@contextmanager
+def history_paused() -> Iterator[None]:
+    """No history is kept inside the block: for a synthetic data set built or cleared in bulk (seed_bench),
+    whose rows nobody relies on. Management commands only: it switches the setting for the process."""
+    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        settings.SIMPLE_HISTORY_ENABLED = previous

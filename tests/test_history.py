@@ -381,3 +381,30 @@ def test_admins_read_each_record_and_user_history_in_the_admin(client, admin, ca
     page = client.get(reverse("admin:auth_user_history", args=[organizer.pk]))
     assert page.status_code == 200
     assert "test" in page.content.decode()
+
+
+def test_a_stance_change_a_closed_deadline_and_a_withdrawn_assignment_are_kept(client, campaign, organizer, staff):
+    from campaigns.models import Assignment, Target
+    from campaigns.services.assignments import assignment_create, assignment_withdraw
+
+    target = services.target_add(
+        campaign=campaign, user=staff, agency=f.AgencyFactory(jurisdiction=campaign.jurisdiction)
+    )
+    deadline = services.deadline_create(
+        campaign=campaign, user=organizer, title="Call", due_date=datetime.date(2030, 1, 1)
+    )
+    client.force_login(organizer)
+    client.post(reverse("campaigns:target-stance", args=[campaign.pk, target.pk]), {"stance": "opposed"})
+    client.post(reverse("campaigns:deadline-action", args=[campaign.pk, deadline.pk, "done"]))
+
+    stance = _latest(Target, target.pk)
+    assert (stance.history_user, stance.history_change_reason) == (organizer, "web")
+    assert _change(stance, "stance") == (target.stance, "opposed")
+    closed = _latest(Deadline, deadline.pk)
+    assert (closed.history_user, _change(closed, "status")) == (organizer, ("open", "done"))
+
+    (assignment,), _ = assignment_create(resource=f.ResourceFactory(), campaigns=[campaign], user=staff, note="Read.")
+    assignment_withdraw(assignment=assignment, user=staff, reason="Out of date.")
+    withdrawn = _latest(Assignment, assignment.pk)
+    assert withdrawn.history_user == staff
+    assert _change(withdrawn, "withdrawal_reason") == ("", "Out of date.")
