@@ -408,3 +408,14 @@ def test_a_stance_change_a_closed_deadline_and_a_withdrawn_assignment_are_kept(c
     withdrawn = _latest(Assignment, assignment.pk)
     assert withdrawn.history_user == staff
     assert _change(withdrawn, "withdrawal_reason") == ("", "Out of date.")
+
+
+def test_roles_given_from_the_group_side_are_kept_in_each_users_history(organizer, other_organizer):
+    staff_group = roles_group(roles.STAFF)
+    staff_group.user_set.add(organizer, other_organizer)
+    for user in (organizer, other_organizer):
+        record = user.history.order_by("-history_id").first()
+        assert roles.STAFF in {row.group.name for row in record.groups.all()}
+    staff_group.user_set.clear()
+    record = organizer.history.order_by("-history_id").first()
+    assert roles.STAFF not in {row.group.name for row in record.groups.all()}
