@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organization, OrganizationMembership, Profile
 from .organizations import sync_role_groups
@@ -50,3 +53,11 @@ class OrganizationMembershipAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         sync_role_groups(obj.user)
+
+
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    """Django's user admin, with each user's history: every change to them and to their roles."""
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

@@ -1,10 +1,13 @@
 """People: each user's profile (time zone, language, what email they want). Roles are Django groups (core.roles)."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history import register
+from simple_history.models import HistoricalRecords
 
 from core.models import ChoiceLabelsMixin
 
@@ -139,6 +142,7 @@ class OrganizationMembership(ChoiceLabelsMixin, models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.ORGANIZER)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organization__name", "user__username"]
@@ -190,3 +194,33 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} to {self.organization}"
+
+
+# Every change to a user and to their roles (group membership) is kept: who made it, when, old and new
+# values. The password hash and the sign-in time are left out of the copies.
+class UserHistory(HistoricalRecords):
+    """A user's history, also when their roles change from the group's side (group.user_set.add(...))."""
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if action == "pre_clear":
+            instance._history_cleared_users = list(instance.user_set.values_list("pk", flat=True))
+            return None
+        if action == "post_clear":
+            pk_set = set(instance.__dict__.pop("_history_cleared_users", []))
+        elif action not in ("post_add", "post_remove"):
+            return None
+        for user in User.objects.filter(pk__in=pk_set or ()):
+            self.create_historical_record(user, "~")
+        return None
+
+
+register(
+    User,
+    records_class=UserHistory,
+    app="accounts",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=["groups"],
+    verbose_name=_("historical user"),
+)

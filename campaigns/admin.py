@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
 from .tasks import send_deliveries
@@ -23,7 +24,7 @@ class CampaignShareInline(admin.TabularInline):
 
 
 @admin.register(models.Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(SimpleHistoryAdmin):
     list_display = ["name", "organization", "jurisdiction", "goal", "stage", "lead", "last_activity_at"]
     list_filter = ["organization", "stage", "goal", "jurisdiction__state"]
     search_fields = ["name", "jurisdiction__name"]
@@ -33,7 +34,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["campaign", "user", "role", "added_at"]
     list_filter = ["role"]
     search_fields = ["campaign__name", "user__username"]
@@ -57,7 +58,7 @@ class StanceChangeInline(admin.TabularInline):
 
 
 @admin.register(models.Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["name", "title", "campaign", "stance", "votes"]
     list_filter = ["stance", "votes"]
     search_fields = ["name", "title", "campaign__name"]
@@ -72,7 +73,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(models.QuestionSet)
-class QuestionSetAdmin(admin.ModelAdmin):
+class QuestionSetAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "is_active", "updated_at"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "name_es"]
@@ -86,7 +87,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["campaign", "held_at", "kind", "status", "logged_by"]
     list_filter = ["status", "kind"]
     search_fields = ["campaign__name", "summary"]
@@ -97,7 +98,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(SimpleHistoryAdmin):
     list_display = ["title", "campaign", "kind", "due_date", "status", "owner"]
     list_filter = ["status", "kind"]
     search_fields = ["title", "campaign__name"]
@@ -107,7 +108,7 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RecordsRequest)
-class RecordsRequestAdmin(admin.ModelAdmin):
+class RecordsRequestAdmin(SimpleHistoryAdmin):
     list_display = ["subject", "agency", "campaign", "status", "sent_on", "due_date"]
     list_filter = ["status", "due_rule", "method"]
     search_fields = ["subject", "agency__name", "campaign__name"]
@@ -155,7 +156,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["resource", "campaign", "assigned_by", "assigned_at", "withdrawn_at"]
     list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["resource__title", "campaign__name", "note"]

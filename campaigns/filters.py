@@ -18,6 +18,7 @@ from jurisdictions.models import State
 from .forms import UserChoiceField, staff_users
 from .models import Goal, Stage
 from .selectors import campaign_has_overdue
+from .selectors_history import history_kind_choices
 
 User = get_user_model()
 
@@ -126,3 +127,21 @@ ANNOTATED_SORTS = {"next", "-next", "overdue", "-overdue"}
 
 class SortForm(forms.Form):
     sort = forms.ChoiceField(choices=[(k, k) for k in SORTS], required=False)
+
+
+class HistoryFilter(django_filters.FilterSet):
+    """The campaign history's filters, applied to each kind's history in turn (filter_queryset)."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=history_kind_choices, empty_label=ANY, method="filter_kind"
+    )
+    person = django_filters.ModelChoiceFilter(
+        label=_("Person"), field_name="history_user", queryset=User.objects.none(), empty_label=ANY
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["person"].queryset = people
+
+    def filter_kind(self, queryset, name, value):
+        return queryset if queryset.model.instance_type._meta.model_name == value else queryset.none()

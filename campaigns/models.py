@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Migration 0003 names these defaults of the notification settings, now accounts.Profile's.
 from accounts.models import Organization, default_lead_days, default_time_zone  # noqa: F401
@@ -90,6 +91,8 @@ class Campaign(ChoiceLabelsMixin, models.Model):
     user_can_see_confidential: bool
     user_in_owning_organization: bool
 
+    history = HistoricalRecords(excluded_fields=["last_activity_at", "updated_at"])
+
     class Meta:
         ordering = ["-last_activity_at", "pk"]
         verbose_name = _("campaign")
@@ -146,6 +149,8 @@ class Membership(ChoiceLabelsMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-role", "user__username"]
         verbose_name = _("team membership")
@@ -176,6 +181,7 @@ class CampaignShare(ChoiceLabelsMixin, models.Model):
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organization__name"]
@@ -246,6 +252,8 @@ class Target(ChoiceLabelsMixin, models.Model):
     stance_changed_at = models.DateTimeField(_("stance changed"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-votes", "name", "pk"]
@@ -332,6 +340,8 @@ class QuestionSet(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("question set")
@@ -352,6 +362,8 @@ class Question(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     good_answer_es = models.TextField(_("a good answer sounds like (Spanish)"), blank=True)
     evasive_answer = models.TextField(_("an evasive answer sounds like"), blank=True)
     evasive_answer_es = models.TextField(_("an evasive answer sounds like (Spanish)"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -407,6 +419,8 @@ class Meeting(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["draft_data", "updated_at"])
+
     class Meta:
         ordering = ["-held_at", "-pk"]
         verbose_name = _("meeting")
@@ -451,6 +465,8 @@ class Answer(ChoiceLabelsMixin, LocalizedTextMixin, models.Model):
     assessment = models.CharField(
         _("assessment"), max_length=16, choices=Assessment.choices, default=Assessment.NOT_ASKED
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -509,6 +525,8 @@ class RecordsRequest(ChoiceLabelsMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -615,6 +633,8 @@ class Deadline(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # When it was last saved: the calendar feed's LAST-MODIFIED.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["due_date", "due_time", "pk"]
@@ -789,6 +809,8 @@ class Letter(ChoiceLabelsMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("letter")
@@ -844,6 +866,8 @@ class Assignment(ChoiceLabelsMixin, models.Model):
         verbose_name=_("withdrawn by"),
     )
     withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-assigned_at", "-pk"]

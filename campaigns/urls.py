@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     views,
+    views_history,
     views_letters,
     views_lists,
     views_meetings,
@@ -30,6 +31,7 @@ urlpatterns = [
     path("question-sets/<int:set_pk>/edit/", views_questions.question_set_edit, name="question-set-edit"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
+    path("<int:pk>/history/", views_history.campaign_history, name="history"),
     path("<int:pk>/stage/", views.campaign_stage, name="stage"),
     path("<int:pk>/team/", views.campaign_team, name="team"),
     path("<int:pk>/sharing/", views.campaign_sharing, name="sharing"),

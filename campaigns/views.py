@@ -19,6 +19,7 @@ from .filters import DEFAULT_SORT, SORTS, CampaignFilter
 from .forms import CampaignForm, DeadlineForm, MemberForm, ShareForm, StageForm, StanceForm, TargetForm
 from .models import Campaign, CampaignShare, Deadline, Membership, Target
 from .selectors_assignments import assignments_for_campaign
+from .selectors_history import record_history_for
 from .timezones import in_user_time_zone
 
 PAGE_SIZE = 25
@@ -307,6 +308,7 @@ def target_stances(request, pk, target_pk):
     }
     if request.headers.get("HX-Request"):
         return render(request, "campaigns/_stance_history.html", context)
+    context["history"] = record_history_for(request.user, campaign, target)
     return render(request, "campaigns/target_stances.html", context)
 
 
@@ -359,7 +361,13 @@ def deadline_edit(request, pk, deadline_pk):
         else:
             messages.success(request, _("Deadline saved."))
             return redirect(campaign)
-    return render(request, "campaigns/deadline_form.html", {"form": form, "campaign": campaign, "deadline": deadline})
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "deadline": deadline,
+        "history": record_history_for(request.user, campaign, deadline),
+    }
+    return render(request, "campaigns/deadline_form.html", context)
 
 
 DEADLINE_ACTIONS = {

@@ -16,6 +16,7 @@ from . import services
 from .access import campaign_for_user
 from .forms import LetterEditForm, LetterNewForm, LetterStatusForm
 from .models import Campaign, Letter, Target
+from .selectors_history import record_history_for
 from .views import add_service_errors
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -143,7 +144,13 @@ def letter_detail(request, pk, letter_pk):
     return render(
         request,
         "campaigns/letter_detail.html",
-        {"campaign": campaign, "letter": letter, "form": form, "text": services.letter_render(letter)},
+        {
+            "campaign": campaign,
+            "letter": letter,
+            "form": form,
+            "text": services.letter_render(letter),
+            "history": record_history_for(request.user, campaign, letter),
+        },
     )
 
 

@@ -15,6 +15,7 @@ from . import selectors, services
 from .access import campaign_for_user, can_see_meeting_confidential, confidential_notes_to_save, question_sets_for
 from .forms import FollowUpFormSet, MeetingForm, QuestionRow
 from .models import Meeting, Question, QuestionSet
+from .selectors_history import meeting_history
 from .timezones import in_user_time_zone
 from .views import add_service_errors
 
@@ -226,6 +227,7 @@ def meeting_detail(request, pk, meeting_pk):
             "campaign": campaign,
             "meeting": meeting,
             "can_see_confidential": can_see_meeting_confidential(request.user, campaign, meeting),
+            "history": meeting_history(request.user, campaign, meeting),
         },
     )
 

@@ -13,6 +13,7 @@ from . import services
 from .access import can_change_question_set, can_manage_campaigns, question_sets_for
 from .forms import QuestionFormSet, QuestionSetForm
 from .models import Question, QuestionSet
+from .selectors_history import question_set_history
 from .views import add_service_errors
 
 
@@ -49,7 +50,11 @@ def question_set_detail(request, set_pk):
     return render(
         request,
         "campaigns/question_set_detail.html",
-        {"question_set": question_set, "can_edit": can_change_question_set(request.user, question_set)},
+        {
+            "question_set": question_set,
+            "can_edit": can_change_question_set(request.user, question_set),
+            "history": question_set_history(question_set),
+        },
     )
 
 

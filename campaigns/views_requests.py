@@ -17,6 +17,7 @@ from .access import campaign_for_user
 from .due_dates import compute_due_date
 from .forms import RecordsRequestForm, RecordsRequestStatusForm
 from .models import Campaign, RecordsRequest
+from .selectors_history import record_history_for
 from .views import add_service_errors
 
 
@@ -134,5 +135,11 @@ def request_detail(request, pk, request_pk):
     return render(
         request,
         "campaigns/request_detail.html",
-        {"campaign": campaign, "records_request": records_request, "form": form, "siblings": siblings},
+        {
+            "campaign": campaign,
+            "records_request": records_request,
+            "form": form,
+            "siblings": siblings,
+            "history": record_history_for(request.user, campaign, records_request),
+        },
     )

@@ -15,3 +15,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Models added after the roles migration get their permissions on the next migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")
+        from simple_history.signals import pre_create_historical_record
+
+        from .history import fill_source
+
+        # Each change kept in a record's history says where it came from (core.history).
+        pre_create_historical_record.connect(fill_source, dispatch_uid="core.history_source")

@@ -22,6 +22,8 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
+from .history import bulk_create_tracked, change_source
+
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
 
@@ -127,11 +129,16 @@ class CsvImportCommand(KeepHelpLayout, BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["csv"])
-        summary = self.run_import(path, options)
-        self.after_import(summary)
+        # Each change the import makes is kept in the records' history as made by this command and file.
+        with change_source(f"{self.command_name()} {path.name}"):
+            summary = self.run_import(path, options)
+            self.after_import(summary)
         self.write_problems(summary)
         self.report(path, summary)
         return None
+
+    def command_name(self):
+        return self.__module__.rpartition(".")[2]
 
     def after_import(self, summary):
         """Run once the rows are in (they may have been bulk written, sending no signals)."""
@@ -185,7 +192,7 @@ class CsvImportCommand(KeepHelpLayout, BaseCommand):
         for model, items in by_model.items():
             try:
                 with transaction.atomic():
-                    model.objects.bulk_create([instance for _, instance in items], batch_size=500)
+                    bulk_create_tracked([instance for _, instance in items], model)
                 continue
             except IntegrityError:
                 pass

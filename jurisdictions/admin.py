@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import PolicyRecordAdminForm
@@ -73,7 +74,7 @@ class StateAdmin(admin.ModelAdmin):
 
 
 @admin.register(StateLaw)
-class StateLawAdmin(admin.ModelAdmin):
+class StateLawAdmin(SimpleHistoryAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["title", "state", "effect", "source_type", "enacted_year", "needs_review", "imported"]
     list_filter = ["effect", "needs_review", "source_type", "imported", "state"]
@@ -155,7 +156,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(SimpleHistoryAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "office", "title", "district", "agency", "next_election", "is_active", "is_demo"]
     list_filter = ["office", "is_active", "is_demo", "agency__kind", "agency__state"]
@@ -165,7 +166,7 @@ class OfficialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement287g)
-class Agreement287gAdmin(admin.ModelAdmin):
+class Agreement287gAdmin(SimpleHistoryAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["agency", "state", "jurisdiction", "model", "status", "signed_date", "end_date", "last_listed"]
     list_filter = ["status", "model", "state"]
@@ -188,7 +189,7 @@ class Agreement287gAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyRecord)
-class PolicyRecordAdmin(admin.ModelAdmin):
+class PolicyRecordAdmin(SimpleHistoryAdmin):
     formfield_overrides = URL_FIELDS
     form = PolicyRecordAdminForm
     list_display = ["jurisdiction", "dimension", "value", "effective_date", "entered_by", "created_at"]

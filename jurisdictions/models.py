@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Manager, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from core.dates import validate_plausible_date
 from core.models import ChoiceLabelsMixin
@@ -53,6 +54,13 @@ class State(ChoiceLabelsMixin, models.Model):
         return self.name
 
 
+class CurrentManager(models.Manager):
+    """Rows still in force: a row an import no longer finds is marked withdrawn, never deleted."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_on__isnull=True)
+
+
 class StateLaw(ChoiceLabelsMixin, models.Model):
     class SourceType(models.TextChoices):
         STATUTE = "statute", _("Statute")
@@ -79,8 +87,16 @@ class StateLaw(ChoiceLabelsMixin, models.Model):
     review_note = models.TextField(_("review note"), blank=True)
     # Laws loaded by import_state_laws; only these are removed when they disappear from the file.
     imported = models.BooleanField(_("imported from the state-law file"), default=False, editable=False)
+    # Set by import_state_laws when the law leaves the file: kept, with its history, and no longer counted.
+    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    all_objects = Manager()
+    objects = CurrentManager()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["state__name", "-enacted_year", "title"]
         verbose_name = _("state law")
         verbose_name_plural = _("state laws")
@@ -345,6 +361,8 @@ class Official(ChoiceLabelsMixin, models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["agency__name", "district", "name"]
         verbose_name = _("official")
@@ -405,6 +423,8 @@ class Agreement287g(ChoiceLabelsMixin, models.Model):
     first_listed = models.DateField(_("first on ICE's list"), null=True, blank=True)
     last_listed = models.DateField(_("last on ICE's list"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-signed_date"]
@@ -617,8 +637,16 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
         verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    # Set by import_287g when the record's agreement no longer has a county: kept, no longer counted.
+    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    all_objects = Manager()
+    objects = CurrentManager()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["-effective_date", "-created_at"]
         verbose_name = _("policy record")
         verbose_name_plural = _("policy records")

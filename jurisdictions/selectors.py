@@ -21,6 +21,9 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
+from core.history import Entry, recent_history, record_history
+from core.types import AnyUser
+
 from .models import (
     DIMENSION_VALUES,
     Agency,
@@ -483,3 +486,22 @@ def policy_source_counts() -> dict[str, int]:
         demo_only=Count("pk", filter=Q(demo) & ~Q(sourced)),
     )
     return {"sourced": counts["sourced"] or 0, "demo_only": counts["demo_only"] or 0}
+
+
+def jurisdiction_changes(jurisdiction: Jurisdiction, user: AnyUser) -> list[Entry]:
+    """The county page's History panel: changes to its policy records and 287(g) agreements, newest first.
+    For signed-in readers only: it names who made each change."""
+    if not user.is_authenticated:
+        return []
+    histories = [
+        PolicyRecord.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),
+        Agreement287g.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),
+    ]
+    return recent_history(histories)
+
+
+def official_changes(official: Official, user: AnyUser) -> list[Entry]:
+    """An official's History panel, for signed-in readers only."""
+    if not user.is_authenticated:
+        return []
+    return record_history(official)

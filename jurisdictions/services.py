@@ -14,6 +14,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from redis import RedisError
 
+from core.history import bulk_create_tracked
+
 from .models import (
     Agreement287g,
     Dimension,
@@ -184,7 +186,7 @@ def agreement_policy_records_sync(*, agreements: Iterable[Agreement287g]) -> int
 
     agreements = list(agreements)
     existing = set(
-        PolicyRecord.objects.filter(agreement__in=agreements).values_list("agreement_id", "value", "effective_date")
+        PolicyRecord.all_objects.filter(agreement__in=agreements).values_list("agreement_id", "value", "effective_date")
     )
     today = timezone.localdate()
     new = []
@@ -211,7 +213,7 @@ def agreement_policy_records_sync(*, agreements: Iterable[Agreement287g]) -> int
                     note=f"287(g) agreement of {agreement.agency.name} {verb} (ICE list).",
                 )
             )
-    PolicyRecord.objects.bulk_create(new, batch_size=500)
+    bulk_create_tracked(new, PolicyRecord)
     if new:
         map_cache_clear()
     return len(new)

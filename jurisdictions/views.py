@@ -173,6 +173,7 @@ def jurisdiction_detail(request, pk):
         "signed_in": user.is_authenticated,
         "follows": selectors.follows_of(user),
         "designations": selectors.federal_designations_for(jurisdiction),
+        "changes": selectors.jurisdiction_changes(jurisdiction, user),
     }
     return render(request, "jurisdictions/detail.html", context)
 

@@ -55,9 +55,12 @@ def official_detail(request, pk):
         official = selectors.official_page(pk)
     except Official.DoesNotExist:
         raise Http404("No such official.") from None
-    return render(
-        request, "jurisdictions/official_detail.html", {"official": official, "can_edit": is_staff_member(request.user)}
-    )
+    context = {
+        "official": official,
+        "can_edit": is_staff_member(request.user),
+        "history": selectors.official_changes(official, request.user),
+    }
+    return render(request, "jurisdictions/official_detail.html", context)
 
 
 def _agencies_beside(agency):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
 
 from .documents import TEXT_TYPES, check_upload
 from .models import Resource, ResourceAudience, Topic
@@ -58,7 +59,7 @@ class ResourceAdminForm(forms.ModelForm):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(SimpleHistoryAdmin):
     form = ResourceAdminForm
     list_display = ["title", "kind", "language", "published_on", "status", "is_public", "is_demo"]
     list_filter = ["status", "kind", "language", "is_public", "is_demo", "topics"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
 from core.dates import validate_plausible_date
@@ -199,6 +200,8 @@ class Resource(ChoiceLabelsMixin, models.Model):
 
     # Whether the reader may change it, set by resources.access.resource_for_user (not a column).
     user_can_change: bool
+
+    history = HistoricalRecords(excluded_fields=["extracted_text", "search_vector", "updated_at"])
 
     class Meta:
         ordering = ["-published_on", "-pk"]

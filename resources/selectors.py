@@ -19,6 +19,9 @@ from django.db.models import (
     When,
 )
 
+from core.history import Entry, record_history
+from core.types import AnyUser
+
 from .models import Audience, Kind, Resource, ResourceAudience, Topic
 
 # Search terms beyond this are ignored: a pasted paragraph should not become a hundred LIKE clauses.
@@ -231,3 +234,10 @@ def detainer_legal_analysis(visible: QuerySet[Resource], *, language: str) -> Re
         .order_by(Case(When(language=language, then=Value(0)), default=Value(1)), "-published_on", "-pk")
         .first()
     )
+
+
+def resource_history(user: AnyUser, resource: Resource) -> list[Entry]:
+    """A resource's History panel: for signed-in readers only (a public resource's page names nobody)."""
+    if not user.is_authenticated:
+        return []
+    return record_history(resource)

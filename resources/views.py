@@ -29,6 +29,7 @@ from .filters import ResourceFilter
 from .forms import ResourceForm, ReviewForm, SuggestionForm
 from .letters import MERGE_FIELDS
 from .models import Audience, Kind, Language, Resource
+from .selectors import resource_history
 
 PAGE_SIZE = 20
 # The list's parameters in the order its forms send them, then the page its links add: the links the
@@ -150,6 +151,7 @@ def resource_detail(request, pk):
         "merge_fields": MERGE_FIELDS,
         "review_form": ReviewForm() if resource.user_can_change else None,
         "from_campaign": request.GET.get("from_campaign", ""),
+        "history": resource_history(request.user, resource),
     }
     return render(request, "resources/detail.html", context)
 

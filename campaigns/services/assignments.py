@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import keep_history_of_update
 from core.roles import is_staff_member
 from resources.models import Resource
 
@@ -64,6 +65,8 @@ def assignment_withdraw(*, assignment: Assignment, user: User, reason: str | Non
         count = Assignment.objects.filter(pk=assignment.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=now, withdrawn_by=user, withdrawal_reason=reason
         )
+        if count:
+            keep_history_of_update(Assignment, pks=[assignment.pk], user=user)
     if not count:
         raise ValidationError(_("This assignment was already withdrawn."))
     assignment.withdrawn_at, assignment.withdrawn_by, assignment.withdrawal_reason = now, user, reason

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from accounts.organizations import default_organization, home_organization
+from core.history import keep_history_of_update
 from jurisdictions.models import Agency, Jurisdiction, Official
 from jurisdictions.services import policy_record_create
 
@@ -88,9 +89,10 @@ def campaign_update(*, campaign: Campaign, user: User, **fields: Any) -> Campaig
     campaign.save()
     if "lead" in fields and campaign.lead_id != old_lead_id:
         if old_lead_id is not None:
-            Membership.objects.filter(campaign=campaign, user_id=old_lead_id, role=Membership.Role.LEAD).update(
-                role=Membership.Role.ORGANIZER
-            )
+            former = Membership.objects.filter(campaign=campaign, user_id=old_lead_id, role=Membership.Role.LEAD)
+            former_ids = list(former.values_list("pk", flat=True))
+            former.update(role=Membership.Role.ORGANIZER)
+            keep_history_of_update(Membership, pks=former_ids, user=user)
         if campaign.lead_id is not None:
             Membership.objects.update_or_create(
                 campaign=campaign, user_id=campaign.lead_id, defaults={"role": Membership.Role.LEAD, "added_by": user}
@@ -287,5 +289,6 @@ def target_set_stance(
         changed_at=when,
     )
     Target.objects.filter(pk=target.pk).update(stance=stance, stance_changed_at=when)
+    keep_history_of_update(Target, pks=[target.pk], user=user)
     campaign_touch(campaign=target.campaign)
     return change

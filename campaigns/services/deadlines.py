@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.history import keep_history_of_update
+
 from ..models import (
     Campaign,
     Deadline,
@@ -81,6 +83,7 @@ def _deadline_close(deadline: Deadline, user: User, status: str) -> bool:
         status=status, completed_at=now, completed_by=user
     )
     if updated:
+        keep_history_of_update(Deadline, pks=[deadline.pk], user=user)
         deadline.status, deadline.completed_at, deadline.completed_by = status, now, user
         campaign_touch(campaign=deadline.campaign, when=now)
     return bool(updated)
@@ -104,6 +107,7 @@ def deadline_reopen(*, deadline: Deadline, user: User) -> bool:
         .update(status=Deadline.Status.OPEN, completed_at=None, completed_by=None)
     )
     if updated:
+        keep_history_of_update(Deadline, pks=[deadline.pk], user=user)
         deadline.status, deadline.completed_at, deadline.completed_by = Deadline.Status.OPEN, None, None
         campaign_touch(campaign=deadline.campaign)
     return bool(updated)

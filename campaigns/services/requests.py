@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import keep_history_of_update
 from jurisdictions.models import Agency, RecordsLaw
 
 from ..due_dates import compute_due_date, compute_extended_due_date
@@ -49,6 +50,7 @@ def _request_deadline_sync(request: RecordsRequest, user: User) -> None:
         return
     if deadline.due_date != request.due_date:
         Deadline.objects.filter(pk=deadline.pk).update(due_date=request.due_date)
+        keep_history_of_update(Deadline, pks=[deadline.pk], user=user)
     if wanted_open and deadline.status != Deadline.Status.OPEN:
         deadline_reopen(deadline=deadline, user=user)
     elif not wanted_open and deadline.status == Deadline.Status.OPEN:

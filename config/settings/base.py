@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "core",
     "accounts",
     "jurisdictions",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Each change kept in a record's history names who made it (core.history: and from where).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeoutMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
@@ -105,6 +108,10 @@ PERMISSIONS_POLICY_DISABLED = [
     "usb",
     "xr-spatial-tracking",
 ]
+
+# The record histories (django-simple-history, core.history) are a trail, not an undo: the admin shows them
+# but offers no revert, so every change still goes through the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

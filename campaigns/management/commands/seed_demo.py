@@ -18,6 +18,7 @@ from accounts.models import Organization
 from accounts.organizations import default_organization, membership_set
 from campaigns import demo as campaigns_demo
 from core import roles
+from core.history import bulk_create_tracked, bulk_update_tracked, change_source
 from core.importing import KeepHelpLayout
 from jurisdictions import demo as jurisdictions_demo
 from jurisdictions.models import (
@@ -136,12 +137,14 @@ sign-ins. Safe to run again: nothing is duplicated."""
         parser.add_argument("--force", action="store_true", help="run every import again even when loaded")
 
     def handle(self, *args, force=False, **options):
-        self.load_real_data(force=force)
-        users = self.create_users()
-        self.seed_policy_records()
-        for seed in DEMO_STEPS:
-            seed(users=users, force=force, stdout=self.stdout)
-        campaigns_demo.seed_partner_share(self.stdout, users=users)
+        # What the demo writes is kept in the records' history as made by seed_demo (each import as itself).
+        with change_source("seed_demo"):
+            self.load_real_data(force=force)
+            users = self.create_users()
+            self.seed_policy_records()
+            for seed in DEMO_STEPS:
+                seed(users=users, force=force, stdout=self.stdout)
+            campaigns_demo.seed_partner_share(self.stdout, users=users)
         # The demo writes policy records in bulk, which sends no signals.
         map_cache_clear()
         self.print_logins()
@@ -193,7 +196,7 @@ sign-ins. Safe to run again: nothing is duplicated."""
         else:
             records = demo_policy_records(random.Random(DEMO_SEED), min(timezone.localdate(), DEMO_ANCHOR))
             with transaction.atomic():
-                PolicyRecord.objects.bulk_create(records, batch_size=1000)
+                bulk_create_tracked(records, PolicyRecord, batch_size=1000)
                 jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id for record in records})
             counties = len({record.jurisdiction_id for record in records})
             self.stdout.write(f"Demo policy records: {len(records)} created for {counties} counties.")
@@ -341,6 +344,6 @@ def seed_demo_warrants():
         record.judicial_warrant = _demo_warrant(rng, record.floor, record.value)
     answered = [record for record in records if record.judicial_warrant is not None]
     with transaction.atomic():
-        PolicyRecord.objects.bulk_update(answered, ["judicial_warrant"], batch_size=1000)
+        bulk_update_tracked(answered, PolicyRecord, ["judicial_warrant"], batch_size=1000)
         jurisdictions_refresh_policy(jurisdiction_ids={record.jurisdiction_id for record in answered})
     return len(answered)

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.history import bulk_update_tracked
 from core.importing import CREATED, UNCHANGED, UPDATED, ImportSummary, RowError
 from jurisdictions.ice_lists import PENDING, model_of, read_list, read_list_name
 from jurisdictions.importers import (
@@ -412,7 +413,7 @@ class Command(PlacesImportCommand):
             agreement.end_date = max(self.as_of, agreement.signed_date or self.as_of)
             self.closed_agreements.append(agreement)
         if self.closed_agreements:
-            Agreement287g.objects.bulk_update(self.closed_agreements, ["status", "end_date"], batch_size=500)
+            bulk_update_tracked(self.closed_agreements, Agreement287g, ["status", "end_date"])
             self.touched |= {a.jurisdiction_id for a in self.closed_agreements} - {None}
         self.closed = len(self.closed_agreements)
         if self.older:
@@ -433,32 +434,40 @@ class Command(PlacesImportCommand):
         changes, the existing record is moved rather than a second one added.
         """
         agreements = {a.pk: a for a in agreements}
-        records = PolicyRecord.objects.filter(agreement_id__in=list(agreements), dimension=Dimension.G287).only(
-            "pk", "agreement_id", "jurisdiction_id", "value", "effective_date"
-        )
+        records = PolicyRecord.all_objects.filter(agreement_id__in=list(agreements), dimension=Dimension.G287)
         today = timezone.localdate()
-        to_update, to_delete = [], []
+        to_update, withdrawn = [], 0
         for record in records:
             agreement = agreements[record.agreement_id]
             if agreement.jurisdiction_id is None:
-                to_delete.append(record.pk)
+                # The agreement no longer has a county: its records there are withdrawn, never deleted.
+                if record.withdrawn_on is None:
+                    record.withdrawn_on = self.as_of
+                    self.touched.add(record.jurisdiction_id)
+                    to_update.append(record)
+                    withdrawn += 1
                 continue
-            changed = record.jurisdiction_id != agreement.jurisdiction_id
-            if changed:
+            changed = record.withdrawn_on is not None
+            record.withdrawn_on = None
+            if record.jurisdiction_id != agreement.jurisdiction_id:
                 self.touched.add(record.jurisdiction_id)
                 record.jurisdiction_id = agreement.jurisdiction_id
+                changed = True
             signed_on = agreement.signed_date or agreement.last_listed or today
             if record.value == agreement.model and record.effective_date != signed_on:
                 record.effective_date = signed_on
                 changed = True
             if changed:
                 to_update.append(record)
-        with transaction.atomic():
-            if to_delete:
-                PolicyRecord.objects.filter(pk__in=to_delete).delete()
-            if to_update:
-                PolicyRecord.objects.bulk_update(to_update, ["jurisdiction_id", "effective_date"], batch_size=500)
-        self.moved_records = len(to_delete) + len(to_update)
+        if to_update:
+            with transaction.atomic():
+                bulk_update_tracked(
+                    to_update,
+                    PolicyRecord,
+                    ["jurisdiction_id", "effective_date", "withdrawn_on"],
+                    manager=PolicyRecord.all_objects,
+                )
+        self.moved_records = len(to_update)
 
     def extra_changes(self):
         return self.closed + self.new_records + self.moved_records
@@ -511,6 +520,6 @@ class Command(PlacesImportCommand):
             )
         if self.new_records or self.moved_records:
             self.stdout.write(
-                f"287(g) policy records: {self.new_records} added, {self.moved_records} moved or removed."
+                f"287(g) policy records: {self.new_records} added, {self.moved_records} moved or withdrawn."
             )
         super().report(path, summary)

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils import timezone
+
 from core.importing import CREATED, SKIPPED, UNCHANGED, UPDATED, RowError
 from jurisdictions.importers import PlacesImportCommand, StateIndex, changed_fields, clean_url, parse_date, write_rows
 from jurisdictions.models import LawEffect, StateLaw
@@ -19,7 +21,8 @@ description (summary), source_url, verified_date are copied to each law; a row w
 flagged "needs review" with the note kept. An unreadable verified_date rejects the row.
 
 Laws loaded by this command that are no longer listed for a state in the file (including states now
-"none") are deleted; laws entered by staff are never deleted. States absent from the file are left
+"none") are withdrawn: kept with their history, no longer shown or counted, and back in force if the file
+lists them again; laws entered by staff are never touched. States absent from the file are left
 alone. A staff-entered law with the same state and title is updated and from then on counts as loaded.
 Then every state's law floor is recomputed. Running it twice changes nothing the second time."""
 
@@ -74,7 +77,7 @@ class Command(PlacesImportCommand):
 
     def before_rows(self, path, rows, options):
         self.states = StateIndex()
-        self.laws = {(law.state_id, law.title): law for law in StateLaw.objects.all()}
+        self.laws = {(law.state_id, law.title): law for law in StateLaw.all_objects.all()}
         self.seen_states = {}  # state id -> line
         self.titles = {}  # state id -> titles in the file
         self.law_counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
@@ -122,6 +125,7 @@ class Command(PlacesImportCommand):
                 "needs_review": bool(review_note),
                 "review_note": review_note,
                 "imported": True,
+                "withdrawn_on": None,
             }
             law = self.laws.get((state.pk, title))
             if law is None:
@@ -142,13 +146,19 @@ class Command(PlacesImportCommand):
         return UPDATED if outcomes else UNCHANGED
 
     def after_rows(self, path, summary, options):
+        # A law that left the file is withdrawn, not deleted: its row and history stay for whoever cited it.
         gone = [
-            law.pk
+            law
             for (state_id, title), law in self.laws.items()
-            if law.imported and state_id in self.titles and title not in self.titles[state_id]
+            if law.imported
+            and law.withdrawn_on is None
+            and state_id in self.titles
+            and title not in self.titles[state_id]
         ]
-        if gone:
-            StateLaw.objects.filter(pk__in=gone).delete()
+        today = timezone.localdate()
+        for law in gone:
+            law.withdrawn_on = today
+            law.save(update_fields=["withdrawn_on"])
         self.law_counts["removed"] = len(gone)
         self.floors_changed = states_refresh_floor()
 
