@@ -26,6 +26,9 @@ from tests.conftest import missing_service
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
+# The campaign page reads one kind of timeline event more than any other page reads anything: the changes
+# to ICE's 287(g) list in its county.
+MAX_QUERIES_OF = {"campaign": 13}
 # campaigns.notifications.deliver: the batch's rows, roles and organizers' campaigns; seven light reads
 # of the batch's activity, at most seven of the rows shown and three for the admins' table; three for
 # the upcoming elections (the campaigns' counties, the elections, the officials shown); two to skip the
@@ -150,11 +153,11 @@ def test_every_bench_endpoint_runs_a_constant_number_of_queries(shared_data, set
     for run in (small_digest, large_digest):
         assert run["queries"] - 2 * run["sent"] <= DIGEST_READS, run
     assert large == small
-    over = {key: n for key, n in large.items() if n > MAX_QUERIES}
+    over = {key: n for key, n in large.items() if n > MAX_QUERIES_OF.get(key, MAX_QUERIES)}
     assert over == {}
 
 
-def test_campaign_page_runs_at_most_12_queries_for_every_role_and_timeline_filter(shared_data):
+def test_campaign_page_runs_at_most_13_queries_for_every_role_and_timeline_filter(shared_data):
     seed_bench("--scale", "0.002", "--seed", "7")
     s = pages.subjects()
     url = s["campaign"].get_absolute_url()
@@ -162,7 +165,7 @@ def test_campaign_page_runs_at_most_12_queries_for_every_role_and_timeline_filte
         for query in ("", "?kind=meetings", "?kind=letters", "?kind=resources", "?tpage=2"):
             queries, status = pages.count_queries(url + query, user)
             assert status == 200
-            assert queries <= MAX_QUERIES, (user.username, query, queries)
+            assert queries <= MAX_QUERIES_OF["campaign"], (user.username, query, queries)
 
 
 def _plan(queryset):
