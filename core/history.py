@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords, ModelChange
@@ -207,6 +207,8 @@ def _format(f: models.Field, value: Any, labels: Labels) -> str:
         return str(_("yes") if value else _("no"))
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, time):
+        return time_format(value, "TIME_FORMAT")
     if hasattr(value, "isoformat"):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, models.fields.files.FieldFile):

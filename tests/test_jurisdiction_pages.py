@@ -287,4 +287,6 @@ def test_detail_query_count_is_constant(client, staff, california, media):
     assert county.policy_records.count() == 60 and county.agencies.count() == 20
     large = count_queries(client, detail_url(county))
     assert small == large
-    assert large <= 12, large
+    # Its policy, agreements and their list history, officials, laws, federal designations, what the reader
+    # follows, and the History panel: one query each, however many rows.
+    assert large <= 13, large
