@@ -55,6 +55,24 @@ def home_organization(user: AnyUser) -> Organization:
     return organizations_managed_by(user).order_by("-is_default", "name").first() or default_organization()
 
 
+def first_organization_of(user: AnyUser) -> Organization | None:
+    """The organization a person acts for: the first they manage, else the first they belong to, else None."""
+    if not user.is_authenticated:
+        return None
+    memberships = OrganizationMembership.objects.filter(user_id=user.pk).select_related("organization")
+    ranked = sorted(
+        memberships, key=lambda m: (m.role not in MANAGING_ROLES, not m.organization.is_default, m.organization.name)
+    )
+    return ranked[0].organization if ranked else None
+
+
+def organization_ids_of(user: AnyUser) -> set[int]:
+    """Every organization the person belongs to (one query; none for an anonymous visitor)."""
+    if not user.is_authenticated:
+        return set()
+    return set(member_organization_ids(user).values_list("organization_id", flat=True))
+
+
 @transaction.atomic
 def membership_set(*, organization: Organization, user: User, role: str) -> OrganizationMembership:
     """Give the user this role in the organization (adding them to it), and their group to match."""

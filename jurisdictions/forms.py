@@ -175,7 +175,7 @@ class PolicyRecordForm(forms.Form):
     note_internal = forms.BooleanField(
         label=_("Keep the note internal"),
         required=False,
-        help_text=_("Only signed-in users read it; the public county page and the public API leave it out."),
+        help_text=_("Only your organization's people read it; the public county page and the API leave it out."),
     )
 
     def __init__(self, *args, **kwargs):

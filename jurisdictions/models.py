@@ -612,12 +612,24 @@ class PolicyRecord(ChoiceLabelsMixin, models.Model):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_document = models.FileField(_("source document"), upload_to=policy_document_path, blank=True)
     note = models.TextField(_("note"), blank=True)
-    # An internal note is read by signed-in users only: the public county page, map and API leave it out.
+    # An internal note is read only inside the organization that entered the record (by anyone signed in,
+    # when no organization entered it); the public county page, the map and the API leave it out elsewhere.
     note_internal = models.BooleanField(
         _("internal note"),
         default=False,
-        help_text=_("Shown to signed-in users only, never on the public pages or to anonymous API clients."),
+        help_text=_("Read only by the people of the organization that entered it, never on public pages."),
     )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered for"),
+        help_text=_("The organization whose person entered the record; its internal note stays within it."),
+    )
+    # Whether the reader may read the note, set by jurisdictions.selectors.mark_readable_notes (not a column).
+    note_readable: bool
     # Synthetic records made by seed_demo (and seed_bench): the open data says so on every row.
     is_demo = models.BooleanField(_("demo data"), default=False)
     agreement = models.ForeignKey(

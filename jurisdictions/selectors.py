@@ -21,7 +21,9 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
+from accounts.organizations import organization_ids_of
 from core.history import Entry, recent_history, record_history
+from core.roles import is_admin
 from core.types import AnyUser
 
 from .models import (
@@ -187,6 +189,25 @@ def jurisdiction_with_active_287g(model: str) -> Exists:
     return Exists(
         Agreement287g.objects.filter(jurisdiction=OuterRef("pk"), status=Agreement287g.Status.ACTIVE, model=model)
     )
+
+
+def internal_note_readable(record: PolicyRecord, user: AnyUser, organization_ids: set[int]) -> bool:
+    """May `user` read the record's note? A note not internal, anyone; an internal one, the people of the
+    organization that entered it (anyone signed in when none did) and network admins."""
+    if not record.note_internal:
+        return True
+    if not user.is_authenticated:
+        return False
+    return record.organization_id is None or record.organization_id in organization_ids or is_admin(user)
+
+
+def mark_readable_notes(records: Iterable[PolicyRecord], user: AnyUser) -> None:
+    """Set `note_readable` on each record (the reader's organizations are read only when a note needs them)."""
+    records = list(records)
+    needs = any(r.note_internal and r.organization_id for r in records) and user.is_authenticated
+    organization_ids = organization_ids_of(user) if needs else set()
+    for record in records:
+        record.note_readable = bool(record.note) and internal_note_readable(record, user, organization_ids)
 
 
 def dimension_history(
@@ -497,7 +518,16 @@ def jurisdiction_changes(jurisdiction: Jurisdiction, user: AnyUser) -> list[Entr
         PolicyRecord.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),
         Agreement287g.history.model.objects.filter(jurisdiction_id=jurisdiction.pk),
     ]
-    return recent_history(histories)
+    organization_ids: list[set[int]] = []  # the reader's, read once when an internal note needs them
+
+    def hidden(row: Any) -> set[str]:
+        if not getattr(row, "note_internal", False) or row.organization_id is None:
+            return set()
+        if not organization_ids:
+            organization_ids.append(organization_ids_of(user))
+        return set() if internal_note_readable(row, user, organization_ids[0]) else {"note"}
+
+    return recent_history(histories, hidden=hidden)
 
 
 def official_changes(official: Official, user: AnyUser) -> list[Entry]:

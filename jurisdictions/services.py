@@ -14,6 +14,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from redis import RedisError
 
+from accounts.models import Organization
+from accounts.organizations import first_organization_of
 from core.history import bulk_create_tracked
 
 from .models import (
@@ -154,6 +156,7 @@ def policy_record_create(
     note: str = "",
     note_internal: bool = False,
     judicial_warrant: bool | None = None,
+    organization: Organization | None = None,
 ) -> PolicyRecord:
     record = PolicyRecord(
         jurisdiction=jurisdiction,
@@ -164,6 +167,8 @@ def policy_record_create(
         source_url=source_url,
         note=note,
         note_internal=note_internal,
+        # The record is entered for the person's organization (their own, or the one they chose).
+        organization=organization or (first_organization_of(user) if user is not None else None),
         entered_by=user,
     )
     if source_document:

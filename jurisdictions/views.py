@@ -158,6 +158,7 @@ def jurisdiction_detail(request, pk):
     state = jurisdiction.state
     user = request.user
     history = selectors.dimension_history(jurisdiction)
+    selectors.mark_readable_notes((record for _dimension, _current, records in history for record in records), user)
     context = {
         "jurisdiction": jurisdiction,
         "history": history,

@@ -186,3 +186,39 @@ def test_the_migration_marks_earlier_campaign_notes_internal():
     migration.mark_campaign_notes_internal(global_apps, None)
     internal = dict(PolicyRecord.objects.values_list("note", "note_internal"))
     assert internal == {notes[0]: True, notes[1]: True, notes[2]: False}
+
+
+def test_an_internal_note_stays_within_the_organization_that_entered_it(client, media):
+    from accounts.models import Organization
+
+    partner = Organization.objects.create(name="Valley Rapid Response", slug="valley-rapid-response")
+    partner_staff = f.UserFactory(role="Staff", role__organization=partner)
+    partner_organizer = f.UserFactory(role="Organizer", role__organization=partner)
+    home_staff = f.UserFactory(role="Staff")
+    network_admin = f.UserFactory(role="Admin")
+    county = f.JurisdictionFactory()
+    record = services.policy_record_create(
+        jurisdiction=county,
+        dimension=Dimension.HOLDS,
+        value=PolicyValue.HONORS_ALL,
+        effective_date="2026-01-01",
+        source_url="https://example.org/a.pdf",
+        note="Our source at the jail says so.",
+        note_internal=True,
+        user=partner_staff,
+    )
+    assert record.organization == partner
+    for reader, reads in ((partner_organizer, True), (partner_staff, True), (network_admin, True), (home_staff, False)):
+        client.force_login(reader)
+        page = client.get(detail(county)).content.decode()
+        assert ("Our source at the jail says so." in page) is reads, reader
+        api = APIClient()
+        api.force_authenticate(reader)
+        assert (api_records(api, county)[0]["note"] == record.note) is reads, reader
+
+
+def test_a_campaigns_outcome_note_belongs_to_the_campaigns_organization(client, staff, campaign):
+    client.force_login(staff)
+    client.post(reverse("campaigns:stage", args=[campaign.pk]), WIN)
+    record = PolicyRecord.objects.get(jurisdiction=campaign.jurisdiction)
+    assert record.organization_id == campaign.organization_id and record.note_internal

@@ -1,9 +1,11 @@
 """What the API shows of the shared jurisdiction data: states and their laws, jurisdictions with their current
 policy, agencies and officials, 287(g) agreements and policy records."""
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.organizations import organization_ids_of
 from jurisdictions.models import (
     Agency,
     Agreement287g,
@@ -16,6 +18,7 @@ from jurisdictions.models import (
     StateFloor,
     StateLaw,
 )
+from jurisdictions.selectors import internal_note_readable
 
 from .common import AgencyRefSerializer, ReadModelSerializer, UserRefSerializer, WebUrlMixin
 
@@ -229,11 +232,13 @@ class PolicyRecordSerializer(ReadModelSerializer):
         return UserRefSerializer(record.entered_by).data
 
     def get_note(self, record) -> str:
-        # An internal note is read by signed-in users only, as on the jurisdiction page.
-        request = self.context.get("request")
-        if record.note_internal and (request is None or not request.user.is_authenticated):
-            return ""
-        return record.note
+        # An internal note is read within the organization that entered it, as on the jurisdiction page.
+        if not record.note_internal:
+            return record.note
+        user = getattr(self.context.get("request"), "user", None) or AnonymousUser()
+        if "organization_ids" not in self.context:
+            self.context["organization_ids"] = organization_ids_of(user)
+        return record.note if internal_note_readable(record, user, self.context["organization_ids"]) else ""
 
     def get_has_document(self, record) -> bool:
         return bool(record.source_document)

@@ -135,8 +135,8 @@ class StageForm(forms.Form):
         label=_("Show the outcome on the public county page"),
         required=False,
         help_text=_(
-            "The record's note quotes the campaign's name and outcome. Unless this is ticked, only signed-in "
-            "users read it."
+            "The record's note quotes the campaign's name and outcome. Unless this is ticked, only the "
+            "campaign's organization reads it."
         ),
     )
 

@@ -150,6 +150,7 @@ def campaign_change_stage(
             source_url=policy_record.get("source_url", ""),
             note=_("Outcome of the campaign “%(name)s”: %(outcome)s") % {"name": campaign.name, "outcome": outcome},
             note_internal=not policy_record.get("note_public", False),
+            organization=campaign.organization,
             user=user,
         )
     campaign_touch(campaign=campaign, when=change.changed_at)
