@@ -142,3 +142,25 @@ def test_a_county_not_named_shows_no_designation_of_its_own(california, client, 
     assert (
         'id="federal-designations"' in client.get(reverse("jurisdictions:detail", args=[baltimore.pk])).content.decode()
     )
+
+
+def test_the_judicial_warrant_answer_of_holds_records_is_read(tmp_path, california):
+    path = write_rows(
+        tmp_path / "warrants.csv",
+        [
+            row(judicial_warrant="yes"),
+            row(county_fips="06075", value="honors_some", judicial_warrant="No"),
+            row(county_fips="06085", value="honors_all", judicial_warrant=""),
+            row(county_fips="06087", dimension="notifications", value="none", judicial_warrant="yes"),
+            row(county_fips="06089", judicial_warrant="maybe"),
+        ],
+    )
+    out, err = run("import_policies", path)
+    assert "created 3, updated 0, unchanged 0, skipped 0, rejected 2" in out, (out, err)
+    warrants = dict(PolicyRecord.objects.values_list("jurisdiction__fips", "judicial_warrant"))
+    assert warrants == {"06001": True, "06075": False, "06085": None}
+    assert "judicial_warrant is said of holds records only" in err
+    assert "judicial_warrant 'maybe' is not yes, no or unknown" in err
+    # San Francisco honors some holds without a judicial warrant: the map's Fourth Amendment layer marks it.
+    assert Jurisdiction.objects.get(fips="06075").fourth_amendment_risk is True
+    assert Jurisdiction.objects.get(fips="06001").fourth_amendment_risk is False

@@ -22,6 +22,8 @@ Columns (header names, case ignored):
 - effective_date: YYYY-MM-DD or M/D/YYYY, not in the future;
 - source_url and/or source_document: a web address, or a file (PDF, image, Word) next to the CSV or at
   a path relative to it. A source is required: a row without one is rejected;
+- judicial_warrant: optional, holds rows only: yes (the jail holds someone for ICE only on a judicial
+  warrant or a judge's order), no (an ICE detainer alone is enough) or unknown / blank;
 - note: optional.
 287(g) comes from ICE's list (import_287g) and is not read here. Each bad row is reported as
 file:line: reason and the good rows still load. A record is the same when its county, dimension,
@@ -39,6 +41,16 @@ DIMENSIONS = {
     "ice access to the jail": Dimension.JAIL_ACCESS,
     "bed contract": Dimension.BED_CONTRACT,
     "jail bed contract with ice": Dimension.BED_CONTRACT,
+}
+WARRANT_ANSWERS = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "unknown": None,
+    "": None,
 }
 VALUE_NAMES = {fold(value): value for value in PolicyValue.values} | {
     fold(str(label)): value for value, label in PolicyValue.choices
@@ -91,6 +103,12 @@ class Command(PlacesImportCommand):
         if not source_url and document is None:
             raise RowError("no source: give a source_url or a source_document")
         note = row.get("note", "")
+        answer = fold(row.get("judicial_warrant") or "")
+        if answer not in WARRANT_ANSWERS:
+            raise RowError(f"judicial_warrant {row['judicial_warrant']!r} is not yes, no or unknown")
+        warrant = WARRANT_ANSWERS[answer]
+        if warrant is not None and dimension != Dimension.HOLDS:
+            raise RowError("judicial_warrant is said of holds records only")
         key = (county.pk, dimension, effective, source_url, note)
         record = self.existing.get(key)
         if record is None:
@@ -100,7 +118,7 @@ class Command(PlacesImportCommand):
             outcome = CREATED
         else:
             outcome = UNCHANGED
-        if changed_fields(record, {"value": value}) and outcome == UNCHANGED:
+        if changed_fields(record, {"value": value, "judicial_warrant": warrant}) and outcome == UNCHANGED:
             outcome = UPDATED
         if document is not None and not _same_document(record, document):
             with document.open("rb") as handle:
