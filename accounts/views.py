@@ -23,8 +23,8 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         email = form.cleaned_data["email"].strip().lower()
         address = client_ip(self.request)
         too_many = (
-            throttle_count(RESET_SCOPE_EMAIL, email) >= settings.PASSWORD_RESET_LIMIT_PER_EMAIL
-            or throttle_count(RESET_SCOPE_ADDRESS, address) >= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+            throttle_count(RESET_SCOPE_EMAIL, email, window=window) >= settings.PASSWORD_RESET_LIMIT_PER_EMAIL
+            or throttle_count(RESET_SCOPE_ADDRESS, address, window=window) >= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
         )
         if too_many:
             form.add_error(None, _("Too many reset requests: wait an hour and try again, or ask an admin."))

@@ -26,7 +26,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         address = client_ip(request)
         window = settings.API_TOKEN_FAILURE_WINDOW
-        if throttle_count(THROTTLE_SCOPE, address) >= settings.API_TOKEN_FAILURE_LIMIT:
+        if throttle_count(THROTTLE_SCOPE, address, window=window) >= settings.API_TOKEN_FAILURE_LIMIT:
             raise exceptions.Throttled(wait=window, detail="Too many wrong tokens from this address; try again later.")
         token = None
         if len(header) == 2:

@@ -1,5 +1,7 @@
 """What the project's models share."""
 
+from django.db import models
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
@@ -24,3 +26,18 @@ class ChoiceLabelsMixin:
         except TypeError:  # an unhashable value (a list in a JSON field, say)
             label = labels.get(make_hashable(value), value)
         return force_str(label, strings_only=True)
+
+
+class ThrottleAttempt(models.Model):
+    """One attempt counted by core.throttle (a password-reset request, a wrong API token), in the database
+    like django-axes' failed sign-ins: whether a request is refused never depends on the cache."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)  # SHA-256 of the email or address, never the value itself
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_scope_key_at_idx")]
+
+    def __str__(self):
+        return f"{self.scope} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,19 +1,16 @@
-"""Counting attempts per key in a time window, in the shared cache: password-reset requests, failed API tokens.
+"""Counting attempts per key in a time window, in the database: password-reset requests, failed API tokens.
 
-Failed sign-ins on the login form are counted by django-axes, in the database; its address is this
-module's `client_ip`, so both count the same address.
+Failed sign-ins on the login form are counted by django-axes, also in the database; its address is this
+module's `client_ip`, so both count the same address. A count is the attempts of the last `window` seconds.
 """
 
 import hashlib
-import logging
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.utils import timezone
 
-logger = logging.getLogger(__name__)
-
-# Tests give each test a prefix of its own, so counts never carry from one test to the next.
-KEY_PREFIX = "throttle"
+from .models import ThrottleAttempt
 
 
 def client_ip(request):
@@ -27,28 +24,18 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(scope, key):
-    return f"{KEY_PREFIX}:{scope}:{hashlib.sha256(str(key).lower().encode()).hexdigest()[:32]}"
+def _hash(key):
+    return hashlib.sha256(str(key).lower().encode()).hexdigest()
 
 
-def throttle_count(scope, key):
-    """How many attempts `key` made in `scope`'s current window (0 when the cache does not answer)."""
-    try:
-        return cache.get(_key(scope, key), 0)
-    except Exception:  # a cache that is down lets attempts through rather than lock everyone out
-        logger.warning("The cache did not answer; %s is not throttled", scope, exc_info=True)
-        return 0
+def throttle_count(scope, key, *, window):
+    """How many attempts `key` made in `scope` in the last `window` seconds (one query)."""
+    since = timezone.now() - timedelta(seconds=window)
+    return ThrottleAttempt.objects.filter(scope=scope, key=_hash(key), at__gte=since).count()
 
 
 def throttle_hit(scope, key, *, window):
-    """Count one attempt of `key` in `scope`; the window starts with the first attempt. Returns the count."""
-    cache_key = _key(scope, key)
-    try:
-        cache.add(cache_key, 0, timeout=window)
-        return cache.incr(cache_key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        return 1
-    except Exception:
-        logger.warning("The cache did not answer; %s is not throttled", scope, exc_info=True)
-        return 0
+    """Count one attempt of `key` in `scope`, forgetting the scope's attempts older than the window."""
+    now = timezone.now()
+    ThrottleAttempt.objects.filter(scope=scope, at__lt=now - timedelta(seconds=window)).delete()
+    ThrottleAttempt.objects.create(scope=scope, key=_hash(key), at=now)

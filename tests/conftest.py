@@ -132,16 +132,6 @@ def _two_factor_for_staff_in_browser_tests(request):
         request.getfixturevalue("settings").TWO_FACTOR_REQUIRED_FOR_STAFF = True
 
 
-@pytest.fixture(autouse=True)
-def _throttle_counts_of_this_test_only(monkeypatch):
-    """Attempts counted by core.throttle (API tokens, password resets) in an earlier test do not count here."""
-    import uuid
-
-    from core import throttle
-
-    monkeypatch.setattr(throttle, "KEY_PREFIX", f"throttle-test-{uuid.uuid4().hex}")
-
-
 @pytest.fixture
 def redis_url():
     if not settings.REDIS_URL or not _redis_answers(settings.REDIS_URL):
