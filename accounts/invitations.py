@@ -69,9 +69,7 @@ def invitation_for_token(token: str) -> Invitation | None:
     invitation = (
         Invitation.objects.select_related("organization", "invited_by").filter(token_hash=_hash(token or "")).first()
     )
-    if invitation is None or invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
-        return None
-    return invitation
+    return invitation if invitation is not None and invitation.is_open else None
 
 
 @transaction.atomic
@@ -80,7 +78,7 @@ def invitation_accept(
 ) -> User:
     """Accept the invitation: with the signed-in `user`, or as a new account of `username` and `password`."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+    if not invitation.is_open:
         raise ValidationError(_("This invitation has been used, withdrawn or has expired. Ask for a new one."))
     if user is None:
         if User.objects.filter(username__iexact=username).exists():

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history import register
@@ -194,6 +195,11 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} to {self.organization}"
+
+    @property
+    def is_open(self):
+        """Not used, withdrawn or expired."""
+        return not self.accepted_at and not self.revoked_at and self.expires_at > timezone.now()
 
 
 # Every change to a user and to their roles (group membership) is kept: who made it, when, old and new

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import QuerySet
 
-from core.roles import ORGANIZER, ROLE_NAMES_ATTR, STAFF, is_admin
+from core.roles import ORGANIZER, ROLE_NAMES_ATTR, STAFF, is_admin, is_staff_member
 from core.types import AnyUser
 
 from .models import MANAGING_ROLES, Organization, OrganizationMembership
@@ -53,6 +53,21 @@ def organizations_managed_by(user: AnyUser) -> QuerySet[Organization]:
 def home_organization(user: AnyUser) -> Organization:
     """Where a campaign the user creates belongs unless they choose: their first managed organization."""
     return organizations_managed_by(user).order_by("-is_default", "name").first() or default_organization()
+
+
+def manages_organization(user: AnyUser, organization_id: int) -> bool:
+    """Is the user staff or admin of the organization (one query)?"""
+    return OrganizationMembership.objects.filter(
+        user_id=user.pk or 0, organization_id=organization_id, role__in=MANAGING_ROLES
+    ).exists()
+
+
+def may_keep_material_of(user: AnyUser, organization_id: int | None) -> bool:
+    """Who changes library resources and question sets: staff, the network's (`organization_id` None) and
+    their own organizations'; network admins any."""
+    if not user.is_authenticated or not is_staff_member(user):
+        return False
+    return is_admin(user) or organization_id is None or manages_organization(user, organization_id)
 
 
 def first_organization_of(user: AnyUser) -> Organization | None:

@@ -13,7 +13,8 @@ from core.roles import is_admin
 
 from . import invitations
 from .forms import AcceptInvitationForm, InvitationForm
-from .models import MANAGING_ROLES, Invitation, Organization, OrganizationMembership
+from .models import Invitation, Organization, OrganizationMembership
+from .organizations import manages_organization
 
 
 def _organizations_of(user):
@@ -34,12 +35,7 @@ def organization_list(request):
 def organization_detail(request, slug):
     """Its people, and for its staff (and network admins) the invitations: send, see, withdraw."""
     organization = get_object_or_404(_organizations_of(request.user), slug=slug)
-    can_invite = (
-        is_admin(request.user)
-        or OrganizationMembership.objects.filter(
-            organization=organization, user=request.user, role__in=MANAGING_ROLES
-        ).exists()
-    )
+    can_invite = is_admin(request.user) or manages_organization(request.user, organization.pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if not can_invite:

@@ -17,7 +17,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import MANAGING_ROLES, OrganizationMembership
-from accounts.organizations import managed_organization_ids, member_organization_ids
+from accounts.organizations import (
+    managed_organization_ids,
+    manages_organization,
+    may_keep_material_of,
+    member_organization_ids,
+)
 from core.roles import ADMIN, ORGANIZER, STAFF, is_admin, is_staff_member, role_of
 from core.types import AnyUser
 
@@ -145,11 +150,8 @@ def can_see_confidential(user: AnyUser, campaign: Campaign) -> bool:
         return False
     if is_admin(user) or campaign.lead_id == user.pk:
         return True
-    owning_staff = OrganizationMembership.objects.filter(
-        organization_id=campaign.organization_id, user_id=user.pk, role__in=MANAGING_ROLES
-    )
     return (
-        owning_staff.exists()
+        manages_organization(user, campaign.organization_id)
         or Membership.objects.filter(campaign=campaign, user_id=user.pk, role=Membership.Role.LEAD).exists()
     )
 
@@ -202,10 +204,4 @@ def question_sets_for(user: AnyUser, campaign: Campaign | None = None) -> QueryS
 
 def can_change_question_set(user: AnyUser, question_set: QuestionSet | None) -> bool:
     """Staff keep the network's question sets and their own organizations'; network admins any."""
-    if not can_manage_campaigns(user):
-        return False
-    if question_set is None or question_set.organization_id is None or is_admin(user):
-        return True
-    return OrganizationMembership.objects.filter(
-        user_id=user.pk or 0, organization_id=question_set.organization_id, role__in=MANAGING_ROLES
-    ).exists()
+    return may_keep_material_of(user, question_set.organization_id if question_set is not None else None)

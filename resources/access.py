@@ -15,8 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from accounts.models import MANAGING_ROLES, OrganizationMembership
-from accounts.organizations import member_organization_ids
+from accounts.organizations import may_keep_material_of, member_organization_ids
 from core.roles import is_admin, is_staff_member
 from core.types import AnyUser, View
 
@@ -52,13 +51,7 @@ def library_visible_to(user: AnyUser, queryset: QuerySet[Resource] | None = None
 
 def can_change_resource(user: AnyUser, resource: Resource) -> bool:
     """Staff change the network's resources and their own organizations'; network admins any."""
-    if not user.is_authenticated or not is_staff_member(user):
-        return False
-    if is_admin(user) or resource.organization_id is None:
-        return True
-    return OrganizationMembership.objects.filter(
-        user_id=user.pk, organization_id=resource.organization_id, role__in=MANAGING_ROLES
-    ).exists()
+    return may_keep_material_of(user, resource.organization_id)
 
 
 def resource_for_user(

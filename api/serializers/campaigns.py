@@ -2,7 +2,6 @@
 to create or change one, move its stage or add to its team."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,14 +21,17 @@ from campaigns.selectors import whip_count
 from jurisdictions.forms import dimension_value_error, effective_date_error, judicial_warrant_error
 from jurisdictions.models import Dimension, Jurisdiction, PolicyValue
 
-from .common import MAX_TEXT, JurisdictionRefSerializer, ReadModelSerializer, UserRefSerializer, WebUrlMixin, check_year
+from .common import (
+    MAX_TEXT,
+    JurisdictionRefSerializer,
+    ReadModelSerializer,
+    UserRefSerializer,
+    WebUrlMixin,
+    check_year,
+    request_user,
+)
 
 User = get_user_model()
-
-
-def request_user(serializer):
-    """Who is asking; nobody while the schema is drawn."""
-    return getattr(serializer.context.get("request"), "user", None) or AnonymousUser()
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """What the API's serializers share: limits, id fields, the read-serializer base, references to rows
 shown inside others, and the checks of dates and ids sent."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,3 +113,8 @@ class AgencyRefSerializer(ReadModelSerializer):
         model = Agency
         fields = ["id", "name", "kind"]
         read_only_fields = fields
+
+
+def request_user(serializer):
+    """Who is asking; nobody while the schema is drawn."""
+    return getattr(serializer.context.get("request"), "user", None) or AnonymousUser()

@@ -1,7 +1,6 @@
 """What the API shows of the shared jurisdiction data: states and their laws, jurisdictions with their current
 policy, agencies and officials, 287(g) agreements and policy records."""
 
-from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,7 +19,7 @@ from jurisdictions.models import (
 )
 from jurisdictions.selectors import internal_note_readable
 
-from .common import AgencyRefSerializer, ReadModelSerializer, UserRefSerializer, WebUrlMixin
+from .common import AgencyRefSerializer, ReadModelSerializer, UserRefSerializer, WebUrlMixin, request_user
 
 
 class StateSerializer(ReadModelSerializer):
@@ -235,7 +234,7 @@ class PolicyRecordSerializer(ReadModelSerializer):
         # An internal note is read within the organization that entered it, as on the jurisdiction page.
         if not record.note_internal:
             return record.note
-        user = getattr(self.context.get("request"), "user", None) or AnonymousUser()
+        user = request_user(self)
         if "organization_ids" not in self.context:
             self.context["organization_ids"] = organization_ids_of(user)
         return record.note if internal_note_readable(record, user, self.context["organization_ids"]) else ""
